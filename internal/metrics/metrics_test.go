@@ -17,7 +17,7 @@ func TestExposition(t *testing.T) {
 	h.Observe(5, "a")
 	r.NewGaugeFunc("up", "Up.", func() float64 { return 1 })
 	var b strings.Builder
-	r.WriteTo(&b)
+	r.Write(&b)
 	out := b.String()
 	for _, want := range []string{
 		`http_requests_total{route="GET /x",code="200"} 3`,

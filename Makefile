@@ -1,0 +1,59 @@
+# Vitrine. `make test` sets up what it needs and runs the whole test suite.
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/vitrine/vitrine.Version=$(VERSION)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+PG_DEFAULT := postgres://root@127.0.0.1:5432/test?sslmode=disable
+
+# Run the PostgreSQL half of the store tests when a server answers on
+# 127.0.0.1:5432 and VITRINE_TEST_POSTGRES is not set already.
+ifeq ($(VITRINE_TEST_POSTGRES),)
+ifneq ($(shell command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432 && echo yes),)
+export VITRINE_TEST_POSTGRES := $(PG_DEFAULT)
+endif
+endif
+
+.PHONY: all build test test-go lint fmt bench bench-import fuzz clean demo
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/vitrine ./cmd/vitrine
+
+demo: build
+	./bin/vitrine serve --demo
+
+test: test-go
+
+test-go:
+	@if [ -z "$$VITRINE_TEST_POSTGRES" ]; then echo "note: no PostgreSQL on 127.0.0.1:5432 and VITRINE_TEST_POSTGRES unset: PostgreSQL store tests will skip"; fi
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+fmt:
+	gofmt -w .
+
+# Each fuzz target for FUZZTIME (default 30s); `make fuzz FUZZTIME=10m` for a longer run.
+FUZZTIME ?= 30s
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+bench: bench-import
+
+# Import a generated feed of BENCH_ROWS products into SQLite and PostgreSQL.
+BENCH_ROWS ?= 1000000
+bench-import: build
+	./scripts/bench-import.sh $(BENCH_ROWS)
+
+clean:
+	rm -rf bin
