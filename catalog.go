@@ -152,3 +152,40 @@ type CatalogImport interface {
 	Commit() error
 	Rollback() error
 }
+
+// HistorySummary sums up a price history at a moment.
+type HistorySummary struct {
+	Current      money.Money  `json:"current"`
+	Low30Days    money.Money  `json:"low_30_days"`
+	AllTimeLow   money.Money  `json:"all_time_low"`
+	AllTimeHigh  money.Money  `json:"all_time_high"`
+	Points       int          `json:"points"`
+	Since        time.Time    `json:"since"`
+	Availability Availability `json:"availability"`
+}
+
+// SummarizeHistory computes the summary of a non-empty history (oldest
+// first) at now. The 30-day low includes the price in force 30 days ago.
+// Points in another currency than the current one are left out of the lows.
+func SummarizeHistory(h []PricePoint, now time.Time) HistorySummary {
+	last := h[len(h)-1]
+	s := HistorySummary{Current: last.Price, Low30Days: last.Price, AllTimeLow: last.Price, AllTimeHigh: last.Price,
+		Points: len(h), Since: h[0].At, Availability: last.Availability}
+	from := now.Add(-30 * 24 * time.Hour)
+	for i, p := range h {
+		if p.Price.Currency != last.Price.Currency {
+			continue
+		}
+		if p.Price.Amount < s.AllTimeLow.Amount {
+			s.AllTimeLow = p.Price
+		}
+		if p.Price.Amount > s.AllTimeHigh.Amount {
+			s.AllTimeHigh = p.Price
+		}
+		inForce := !p.At.Before(from) || i+1 == len(h) || h[i+1].At.After(from)
+		if inForce && p.Price.Amount < s.Low30Days.Amount {
+			s.Low30Days = p.Price
+		}
+	}
+	return s
+}

@@ -24,6 +24,11 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	SkipInvalid     bool
 	BatchSize       int
+	StoreName       string
+	StoreDomains    string
+	StoreCurrency   string
+	RatesFile       string
+	RefreshInterval time.Duration
 }
 
 const defaultDB = "sqlite:./vitrine.db"

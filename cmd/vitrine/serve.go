@@ -2,14 +2,19 @@ package main
 
 import (
 	"context"
+	"os"
+	"strings"
+
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/vitrine/vitrine/internal/money"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/vitrine/vitrine/internal/compare"
 	"github.com/vitrine/vitrine/internal/demo"
 	"github.com/vitrine/vitrine/internal/httpapi"
 	"github.com/vitrine/vitrine/internal/metrics"
@@ -23,6 +28,11 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	addDBFlag(fs, &c)
 	fs.BoolVar(&c.Demo, "demo", false, "seed a demo catalog and serve a demo retailer site under /demo/shop/ (database defaults to "+demoDB+")")
+	fs.StringVar(&c.StoreName, "store-name", "", "the store's name shown to shoppers (default \"Vitrine Demo Store\" with --demo, else \"Our store\")")
+	fs.StringVar(&c.StoreDomains, "store-domains", "", "comma-separated host names of the store's own site, where no comparison is shown (default 127.0.0.1 with --demo)")
+	fs.StringVar(&c.StoreCurrency, "store-currency", "USD", "the store's currency (ISO 4217)")
+	fs.StringVar(&c.RatesFile, "rates", "", "exchange rates JSON file for converted comparisons (default: the built-in table, see internal/money/rates.json)")
+	fs.DurationVar(&c.RefreshInterval, "refresh", 2*time.Second, "how often the in-memory catalog checks for imported changes")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on SIGINT/SIGTERM")
 	addLogFlags(fs, &c)
 	if err := parse(fs, env, args); err != nil {
@@ -40,6 +50,10 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	info, rates, err := storeSettings(&c)
+	if err != nil {
+		return err
+	}
 	db, err := openDB(ctx, c.DB)
 	if err != nil {
 		return err
@@ -53,7 +67,8 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	}
 	base := "http://" + ln.Addr().String()
 	reg := metrics.NewRegistry()
-	api := &httpapi.Server{Store: db, Logger: log, Metrics: reg, Extra: map[string]http.Handler{}}
+	cmp := &compare.Service{Source: db, Rates: rates, Store: info, Logger: log}
+	api := &httpapi.Server{Store: db, Shoppers: db, Compare: cmp, StoreInfo: info, Logger: log, Metrics: reg, Extra: map[string]http.Handler{}}
 	if c.Demo {
 		st, err := demo.SeedFor(ctx, db, base, time.Now())
 		if err != nil {
@@ -64,6 +79,16 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 		api.Extra["/demo/shop/"] = demo.ShopHandler(base)
 		api.Extra["/demo/img/"] = demo.ImageHandler()
 	}
+	start := time.Now()
+	n, err := cmp.Refresh(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	log.Info("catalog loaded into memory", "products", n, "took", time.Since(start).Round(time.Millisecond))
+	fctx, stopFollow := context.WithCancel(ctx)
+	defer stopFollow()
+	go cmp.Follow(fctx, c.RefreshInterval)
 	srv := &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -79,11 +104,12 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	if c.Demo {
 		fmt.Fprintf(env.Stderr, "\nVitrine demo is running.\n"+
 			"  API:          %[1]s/v1/products\n"+
-			"  Other shop:   %[1]s/demo/shop/   (a competitor's site; product pages carry JSON-LD, Microdata, RDFa, OpenGraph)\n"+
+			"  Other shop:   %[2]s/demo/shop/   (a competitor's site, on another host name than the store's own 127.0.0.1;\n"+
+			"                its product pages carry JSON-LD, Microdata, RDFa, OpenGraph)\n"+
 			"  OpenAPI:      %[1]s/openapi.json\n"+
 			"  Extension:    run 'make extension', then load extension/dist/chrome (chrome://extensions, Developer mode,\n"+
 			"                Load unpacked) or extension/dist/firefox (about:debugging) once the extension exists.\n"+
-			"Stop with Ctrl-C.\n\n", base)
+			"Stop with Ctrl-C.\n\n", base, strings.Replace(base, "127.0.0.1", "localhost", 1))
 	}
 	select {
 	case err := <-errc:
@@ -101,4 +127,44 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// storeSettings validates the store's identity flags and loads the rates.
+func storeSettings(c *Config) (compare.StoreInfo, *money.Rates, error) {
+	info := compare.StoreInfo{Name: c.StoreName, Currency: strings.ToUpper(c.StoreCurrency)}
+	if info.Name == "" {
+		info.Name = "Our store"
+		if c.Demo {
+			info.Name = "Vitrine Demo Store"
+		}
+	}
+	if !money.IsCurrency(info.Currency) {
+		return info, nil, usageError{fmt.Sprintf("--store-currency %q is not an ISO 4217 code", c.StoreCurrency)}
+	}
+	domains := c.StoreDomains
+	if domains == "" && c.Demo {
+		domains = "127.0.0.1"
+	}
+	for _, d := range strings.Split(domains, ",") {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if d == "" {
+			continue
+		}
+		if strings.Contains(d, "/") || strings.Contains(d, ":") && net.ParseIP(d) == nil {
+			return info, nil, usageError{fmt.Sprintf("--store-domains: %q is not a host name (no scheme, port or path)", d)}
+		}
+		info.Domains = append(info.Domains, d)
+	}
+	rates := money.DefaultRates()
+	if c.RatesFile != "" {
+		f, err := os.Open(c.RatesFile)
+		if err != nil {
+			return info, nil, fmt.Errorf("--rates: %w", err)
+		}
+		defer f.Close()
+		if rates, err = money.LoadRates(f); err != nil {
+			return info, nil, fmt.Errorf("--rates %s: %w", c.RatesFile, err)
+		}
+	}
+	return info, rates, nil
 }

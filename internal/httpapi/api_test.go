@@ -159,8 +159,8 @@ func TestSummarize(t *testing.T) {
 	// 80.00 was in force until 45 days ago: all-time low, not 30-day low.
 	// 95.00 was set 40 days ago and in force 30 days ago: it counts for the 30-day low.
 	h := []vitrine.PricePoint{p(100, "100.00"), p(60, "80.00"), p(45, "120.00"), p(40, "95.00"), p(10, "110.00"), p(2, "105.00")}
-	s := httpapi.Summarize(h, now)
-	if s.AllTimeLow.Text() != "80.00" || s.Low30Days.Text() != "95.00" || s.Current.Text() != "105.00" || s.High.Text() != "120.00" {
+	s := vitrine.SummarizeHistory(h, now)
+	if s.AllTimeLow.Text() != "80.00" || s.Low30Days.Text() != "95.00" || s.Current.Text() != "105.00" || s.AllTimeHigh.Text() != "120.00" {
 		t.Fatalf("summary %+v", s)
 	}
 }

@@ -49,38 +49,6 @@ func (s *Server) handleGetProduct(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out{Item: it, EffectivePrice: it.Offer.EffectivePrice(time.Now())})
 }
 
-// HistorySummary sums up a price history at a moment.
-type HistorySummary struct {
-	Current    money.Money          `json:"current"`
-	Low30Days  money.Money          `json:"low_30_days"`
-	AllTimeLow money.Money          `json:"all_time_low"`
-	High       money.Money          `json:"all_time_high"`
-	Points     int                  `json:"points"`
-	Since      time.Time            `json:"since"`
-	Avail      vitrine.Availability `json:"availability"`
-}
-
-// Summarize computes the summary of a non-empty history at now. The 30-day
-// low counts the point in force 30 days ago as well as later ones.
-func Summarize(h []vitrine.PricePoint, now time.Time) HistorySummary {
-	last := h[len(h)-1]
-	s := HistorySummary{Current: last.Price, Low30Days: last.Price, AllTimeLow: h[0].Price, High: h[0].Price, Points: len(h), Since: h[0].At, Avail: last.Availability}
-	from := now.Add(-30 * 24 * time.Hour)
-	for i, p := range h {
-		if p.Price.Amount < s.AllTimeLow.Amount {
-			s.AllTimeLow = p.Price
-		}
-		if p.Price.Amount > s.High.Amount {
-			s.High = p.Price
-		}
-		inForce := !p.At.Before(from) || (i+1 < len(h) && h[i+1].At.After(from)) || i+1 == len(h)
-		if inForce && p.Price.Amount < s.Low30Days.Amount {
-			s.Low30Days = p.Price
-		}
-	}
-	return s
-}
-
 func (s *Server) handleProductHistory(w http.ResponseWriter, r *http.Request) {
 	h, err := s.Store.History(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -88,12 +56,12 @@ func (s *Server) handleProductHistory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := struct {
-		ProductID string               `json:"product_id"`
-		Points    []vitrine.PricePoint `json:"points"`
-		Summary   *HistorySummary      `json:"summary,omitempty"`
+		ProductID string                  `json:"product_id"`
+		Points    []vitrine.PricePoint    `json:"points"`
+		Summary   *vitrine.HistorySummary `json:"summary,omitempty"`
 	}{ProductID: r.PathValue("id"), Points: h}
 	if len(h) > 0 {
-		sum := Summarize(h, time.Now())
+		sum := vitrine.SummarizeHistory(h, time.Now())
 		out.Summary = &sum
 	}
 	writeJSON(w, http.StatusOK, out)

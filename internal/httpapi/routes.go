@@ -37,5 +37,21 @@ func (s *Server) routes() []route {
 		{"GET", "/v1/products/{id}/history", "A product's price history, oldest first, with a summary.", []param{
 			{"id", "path", "string", "the store's product id", true},
 		}, http.HandlerFunc(s.handleProductHistory)},
+		{"GET", "/v1/config", "The store's name, own domains and currency, for the extension.", nil, http.HandlerFunc(s.handleConfig)},
+		{"POST", "/v1/compare", "Find the store's offer for the product facts of a page (body: domain, facts, currency).", nil, http.HandlerFunc(s.handleCompare)},
+		{"POST", "/v1/installs", "Register an extension install; answers its id and secret token, shown once.", nil, http.HandlerFunc(s.handleCreateInstall)},
+		{"GET", "/v1/watches", "The install's price watches with current prices. Bearer token.", nil, s.authed(s.handleListWatches)},
+		{"POST", "/v1/watches", "Watch a product for a target price (body: product_id, target_price). Bearer token.", nil, s.authed(s.handleCreateWatch)},
+		{"DELETE", "/v1/watches/{id}", "Stop watching. Bearer token.", []param{{"id", "path", "string", "watch id", true}}, s.authed(s.handleDeleteWatch)},
+		{"GET", "/v1/alerts", "Alerts for watched prices that reached their target, each delivered once. Bearer token.", nil, s.authed(s.handleAlerts)},
+		{"GET", "/v1/alert-settings", "The install's alert noise controls. Bearer token.", nil, s.authed(s.handleGetAlertSettings)},
+		{"PUT", "/v1/alert-settings", "Set min_drop_percent and daily_cap. Bearer token.", nil, s.authed(s.handlePutAlertSettings)},
+		{"GET", "/v1/lists", "The install's lists with current prices. Bearer token.", nil, s.authed(s.handleGetLists)},
+		{"POST", "/v1/lists", "Create a list (body: name). Bearer token.", nil, s.authed(s.handleCreateList)},
+		{"DELETE", "/v1/lists/{id}", "Delete a list. Bearer token.", []param{{"id", "path", "string", "list id", true}}, s.authed(s.handleDeleteList)},
+		{"POST", "/v1/lists/{id}/items", "Add a product to a list (body: product_id). Bearer token.", []param{{"id", "path", "string", "list id", true}}, s.authed(s.handleAddListItem)},
+		{"DELETE", "/v1/lists/{id}/items/{product_id}", "Remove a product from a list. Bearer token.", []param{
+			{"id", "path", "string", "list id", true}, {"product_id", "path", "string", "product id", true},
+		}, s.authed(s.handleRemoveListItem)},
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vitrine/vitrine"
+	"github.com/vitrine/vitrine/internal/compare"
 	"github.com/vitrine/vitrine/internal/metrics"
 )
 
@@ -27,9 +28,13 @@ type Store interface {
 
 // Server holds the API's collaborators.
 type Server struct {
-	Store   Store
-	Logger  *slog.Logger
-	Metrics *metrics.Registry
+	Store    Store
+	Shoppers vitrine.ShopperStore
+	Compare  *compare.Service
+	// StoreInfo names the store and its own domains (where no comparison is shown).
+	StoreInfo compare.StoreInfo
+	Logger    *slog.Logger
+	Metrics   *metrics.Registry
 	// Extra mounts additional handlers (the demo shop) on path prefixes.
 	Extra map[string]http.Handler
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
@@ -37,6 +42,7 @@ type Server struct {
 
 	requests *metrics.CounterVec
 	latency  *metrics.HistogramVec
+	compares *metrics.CounterVec
 }
 
 // Handler returns the API with its middleware.
@@ -52,6 +58,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	s.requests = s.Metrics.NewCounterVec("vitrine_http_requests_total", "HTTP requests by route and status code.", "route", "code")
 	s.latency = s.Metrics.NewHistogramVec("vitrine_http_request_duration_seconds", "HTTP request latency by route.", metrics.DefaultBuckets, "route")
+	s.compares = s.Metrics.NewCounterVec("vitrine_compare_total", "Comparisons answered by status and how the match was found.", "status", "matched_by")
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.Method+" "+rt.Path, s.instrument(rt.Method+" "+rt.Path, rt.Handler))

@@ -25,7 +25,7 @@ var productColumns = []string{
 	"link", "image_link", "condition", "item_group_id", "extra",
 	"price_amount", "price_currency", "sale_amount", "sale_currency", "sale_start_at", "sale_end_at",
 	"availability", "brand_key", "search_text", "content_hash",
-	"last_amount", "last_currency", "last_availability", "created_at", "updated_at",
+	"last_amount", "last_currency", "last_availability", "version", "created_at", "updated_at",
 }
 
 // upsertBatch bounds the rows of one multi-row statement (parameters stay
@@ -40,10 +40,11 @@ type extra struct {
 
 // catalogImport is an import in progress: one write transaction.
 type catalogImport struct {
-	db   *DB
-	tx   *sql.Tx
-	at   time.Time
-	done bool
+	db      *DB
+	tx      *sql.Tx
+	at      time.Time
+	version int64
+	done    bool
 }
 
 // BeginImport starts an import; nothing is visible to readers before Commit,
@@ -53,7 +54,14 @@ func (db *DB) BeginImport(ctx context.Context, at time.Time) (vitrine.CatalogImp
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	return &catalogImport{db: db, tx: tx, at: at.UTC()}, nil
+	// Taking the next catalog version also serialises imports on PostgreSQL
+	// (the row stays locked until commit); SQLite has one writer anyway.
+	var v int64
+	if err := tx.QueryRowContext(ctx, `UPDATE catalog_meta SET version = version + 1 WHERE id = 1 RETURNING version`).Scan(&v); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	return &catalogImport{db: db, tx: tx, at: at.UTC(), version: v}, nil
 }
 
 func (im *catalogImport) Commit() error {
@@ -155,7 +163,7 @@ func (im *catalogImport) upsertChunk(ctx context.Context, items []vitrine.Item) 
 		if found {
 			created = old.createdAt
 		}
-		row = append(row, int64(eff.Amount), eff.Currency, string(it.Offer.Availability), created, at)
+		row = append(row, int64(eff.Amount), eff.Currency, string(it.Offer.Availability), im.version, created, at)
 		rows = append(rows, row)
 		if changedPoint {
 			hist = append(hist, []any{it.ID, at, int64(eff.Amount), eff.Currency, string(it.Offer.Availability)})

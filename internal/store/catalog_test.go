@@ -265,3 +265,48 @@ func TestConcurrentReadsDuringImport(t *testing.T) {
 		}
 	})
 }
+
+func TestCatalogSinceLoadsOnlyChanges(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		collect := func(after int64) (int64, map[string]int) {
+			got := map[string]int{}
+			v, err := db.CatalogSince(ctx, after, func(it vitrine.Item, h []vitrine.PricePoint) error {
+				got[it.ID] = len(h)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v, got
+		}
+		v0, got := collect(0)
+		if v0 != 0 || len(got) != 0 {
+			t.Fatalf("empty catalog: v=%d %v", v0, got)
+		}
+		importAll(t, db, t0, item("a", "1.00"), item("b", "2.00"), item("c", "3.00"))
+		v1, got := collect(v0)
+		if v1 != 1 || len(got) != 3 || got["a"] != 1 {
+			t.Fatalf("after first import: v=%d %v", v1, got)
+		}
+		importAll(t, db, t0.Add(time.Hour), item("a", "1.00"), item("b", "2.50"), item("c", "3.00"))
+		v2, got := collect(v1)
+		if v2 != 2 || len(got) != 1 || got["b"] != 2 {
+			t.Fatalf("after changing b: v=%d %v", v2, got)
+		}
+		if v, got := collect(v2); v != v2 || len(got) != 0 {
+			t.Fatalf("nothing changed: v=%d %v", v, got)
+		}
+		// A rolled-back import leaves the version.
+		im, _ := db.BeginImport(ctx, t0)
+		im.Upsert(ctx, []vitrine.Item{item("z", "9.00")})
+		im.Rollback()
+		if v, _ := db.CatalogVersion(ctx); v != v2 {
+			t.Fatalf("version %d after rollback, want %d", v, v2)
+		}
+		_, all := collect(0)
+		if len(all) != 3 || all["b"] != 2 || all["a"] != 1 {
+			t.Fatalf("full reload: %v", all)
+		}
+	})
+}

@@ -29,12 +29,22 @@ CREATE TABLE products (
     last_amount       BIGINT NOT NULL,
     last_currency     TEXT NOT NULL,
     last_availability TEXT NOT NULL,
+    version           BIGINT NOT NULL DEFAULT 0,
     created_at        BIGINT NOT NULL,
     updated_at        BIGINT NOT NULL
 );
 CREATE INDEX products_gtin ON products (gtin) WHERE gtin <> '';
 CREATE INDEX products_brand_key ON products (brand_key, id);
-CREATE INDEX products_updated_at ON products (updated_at);
+CREATE INDEX products_version ON products (version);
+
+-- catalog_meta.version counts committed imports; each product row carries the
+-- version of the import that last changed it, so readers holding the catalog
+-- in memory load only what changed since the version they have.
+CREATE TABLE catalog_meta (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO catalog_meta (id, version) VALUES (1, 0);
 
 CREATE TABLE price_history (
     id           BIGSERIAL PRIMARY KEY,
