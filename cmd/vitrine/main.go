@@ -40,6 +40,7 @@ func commands() []command {
 		{"serve", "vitrine serve [--addr 127.0.0.1:8080] [--db sqlite:./vitrine.db | postgres://...] [--demo]", "run the HTTP server (migrates the database first)", cmdServe},
 		{"import", "vitrine import [--db ...] [--skip-invalid] FILE...", "import catalog files: Merchant Center .tsv/.txt/.xml, .csv, .jsonl", cmdImport},
 		{"migrate", "vitrine migrate [--db ...]", "apply database migrations", cmdMigrate},
+		{"extract", `vitrine extract PAGE.html|URL | --price "TEXT" [--currency-hint X]`, "print the product facts of a page as JSON, or parse a price text", cmdExtract},
 		{"generate", "vitrine generate feed --rows N --out FILE.tsv", "write a synthetic Merchant Center feed (benchmarks, load tests)", cmdGenerate},
 		{"version", "vitrine version", "print the version", cmdVersion},
 		{"help", "vitrine help [COMMAND]", "show help", nil},

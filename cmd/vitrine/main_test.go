@@ -254,3 +254,31 @@ func TestServeDemo(t *testing.T) {
 	}
 	fmt.Fprint(io.Discard, errb.String())
 }
+
+func TestExtractCommand(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"extract", "--price", "1.299,00 €"}, 0, "amount=1299.00 currency=EUR"},
+		{[]string{"extract", "--price", "CHF 1'299.–"}, 0, "amount=1299.00 currency=CHF"},
+		{[]string{"extract", "--price", "1 299,00 zł"}, 0, "amount=1299.00 currency=PLN"},
+		{[]string{"extract", "--price", "$1,299.00"}, 0, "amount=1299.00 currency=USD"},
+		{[]string{"extract", "--price", "$5", "--currency-hint", "CAD"}, 0, "amount=5.00 currency=CAD"},
+		{[]string{"extract", "--price", "no digits"}, 1, "price"},
+		{[]string{"extract", "--price", "1", "--currency-hint", "dollars"}, 2, "--currency-hint"},
+		{[]string{"extract"}, 2, "give one PAGE.html or URL"},
+		{[]string{"extract", "testdata/none.html"}, 1, "none.html"},
+	} {
+		code, out, errs := runCmd(t, nil, tc.args...)
+		if code != tc.code || !strings.Contains(out+errs, tc.want) {
+			t.Errorf("%v: code %d (want %d), output lacks %q:\n%s%s", tc.args, code, tc.code, tc.want, out, errs)
+		}
+	}
+	code, out, errs := runCmd(t, nil, "extract", "../../testdata/pages/aggregateoffer-range-en-us.html")
+	var facts map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &facts) != nil || facts["is_product"] != true {
+		t.Fatalf("extract page: %d %s %s", code, out, errs)
+	}
+}
