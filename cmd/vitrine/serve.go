@@ -68,7 +68,7 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	base := "http://" + ln.Addr().String()
 	reg := metrics.NewRegistry()
 	cmp := &compare.Service{Source: db, Rates: rates, Store: info, Logger: log}
-	api := &httpapi.Server{Store: db, Shoppers: db, Compare: cmp, StoreInfo: info, Logger: log, Metrics: reg, Extra: map[string]http.Handler{}}
+	api := &httpapi.Server{Store: db, Shoppers: db, Compare: cmp, Consent: db, StoreInfo: info, Logger: log, Metrics: reg, Extra: map[string]http.Handler{}}
 	if c.Demo {
 		st, err := demo.SeedFor(ctx, db, base, time.Now())
 		if err != nil {

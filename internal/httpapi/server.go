@@ -18,6 +18,7 @@ import (
 	"github.com/vitrine/vitrine"
 	"github.com/vitrine/vitrine/internal/compare"
 	"github.com/vitrine/vitrine/internal/metrics"
+	"github.com/vitrine/vitrine/internal/policy"
 )
 
 // Store is what the API needs from the database.
@@ -31,6 +32,11 @@ type Server struct {
 	Store    Store
 	Shoppers vitrine.ShopperStore
 	Compare  *compare.Service
+	Consent  vitrine.ConsentStore
+	Policy   *policy.Policy
+	// OnConsentChange is called after an install's consent changed, so
+	// caches (ingestion's consent cache) can drop it at once.
+	OnConsentChange func(installID string)
 	// StoreInfo names the store and its own domains (where no comparison is shown).
 	StoreInfo compare.StoreInfo
 	Logger    *slog.Logger
@@ -52,6 +58,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.Metrics == nil {
 		s.Metrics = metrics.NewRegistry()
+	}
+	if s.Policy == nil {
+		s.Policy = policy.Default()
 	}
 	if s.MaxBodyBytes == 0 {
 		s.MaxBodyBytes = 1 << 20

@@ -61,7 +61,7 @@ func newServer(t *testing.T, db *store.DB) *httptest.Server {
 	if _, err := cmp.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv := &httpapi.Server{Store: db, Shoppers: db, Compare: cmp, StoreInfo: info, MaxBodyBytes: 64 << 10}
+	srv := &httpapi.Server{Store: db, Shoppers: db, Compare: cmp, Consent: db, StoreInfo: info, MaxBodyBytes: 64 << 10}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return ts

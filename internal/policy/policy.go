@@ -1,0 +1,187 @@
+// Package policy is the panel's collection policy: what may be collected,
+// how URLs are scrubbed on the device, which sites are never collected, how
+// long raw events are kept, and what it is all for. The same document is
+// served to the extension's collector (GET /v1/policy), re-checked by the
+// server on ingestion, and rendered into the consent notice and the public
+// /privacy page, so what shoppers are told cannot drift from what happens.
+package policy
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/vitrine/vitrine"
+)
+
+//go:embed policy.json
+var defaultJSON []byte
+
+// SegmentRule replaces URL path segments that look personal.
+type SegmentRule struct {
+	Name    string `json:"name"`
+	Pattern string `json:"pattern,omitempty"`
+	// Builtin names a rule written in code (identically in Go and in the
+	// extension) instead of a pattern: "token".
+	Builtin   string `json:"builtin,omitempty"`
+	MinLength int    `json:"min_length,omitempty"`
+	// CaseInsensitive applies the pattern ignoring case (Go: (?i), JavaScript: the i flag).
+	CaseInsensitive bool   `json:"case_insensitive,omitempty"`
+	Replacement     string `json:"replacement"`
+
+	re *regexp.Regexp
+}
+
+// Scrub says how URLs are scrubbed before they leave the device.
+type Scrub struct {
+	QueryAllowlist []string      `json:"query_allowlist"`
+	DropFragment   bool          `json:"drop_fragment"`
+	MaxURLLength   int           `json:"max_url_length"`
+	SegmentRules   []SegmentRule `json:"segment_rules"`
+}
+
+// Policy is the collection policy.
+type Policy struct {
+	NoticeVersion  string              `json:"notice_version"`
+	RetentionDays  int                 `json:"retention_days"`
+	Scopes         []vitrine.Scope     `json:"scopes"`
+	Scrub          Scrub               `json:"scrub"`
+	Sensitive      map[string][]string `json:"sensitive"`
+	NeverCollected []string            `json:"never_collected"`
+	Purposes       []string            `json:"purposes"`
+}
+
+// SensitiveCategories are the categories that are never collected.
+var SensitiveCategories = []string{"banking", "health", "government", "adult", "webmail"}
+
+// Default returns the built-in policy.
+func Default() *Policy {
+	p, err := Parse(strings.NewReader(string(defaultJSON)))
+	if err != nil {
+		panic("policy: built-in policy.json: " + err.Error())
+	}
+	return p
+}
+
+// Parse reads and validates a policy document.
+func Parse(r io.Reader) (*Policy, error) {
+	var p Policy
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
+	if p.NoticeVersion == "" {
+		return nil, fmt.Errorf("policy: notice_version is required")
+	}
+	if p.RetentionDays < 1 || p.RetentionDays > 3650 {
+		return nil, fmt.Errorf("policy: retention_days %d: want 1..3650", p.RetentionDays)
+	}
+	for _, s := range p.Scopes {
+		if !s.Valid() {
+			return nil, fmt.Errorf("policy: unknown scope %q", s)
+		}
+	}
+	for i := range p.Scrub.SegmentRules {
+		r := &p.Scrub.SegmentRules[i]
+		if r.Builtin != "" {
+			if r.Builtin != "token" || r.Pattern != "" {
+				return nil, fmt.Errorf("policy: segment rule %q: builtin must be \"token\" and have no pattern", r.Name)
+			}
+			continue
+		}
+		if strings.Contains(r.Pattern, "(?") && !strings.Contains(r.Pattern, "(?:") {
+			return nil, fmt.Errorf("policy: segment rule %q: inline flags are not portable to JavaScript, use case_insensitive", r.Name)
+		}
+		pat := r.Pattern
+		if r.CaseInsensitive {
+			pat = "(?i)" + pat
+		}
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return nil, fmt.Errorf("policy: segment rule %q: %w", r.Name, err)
+		}
+		r.re = re
+	}
+	for _, c := range SensitiveCategories {
+		if len(p.Sensitive[c]) == 0 {
+			return nil, fmt.Errorf("policy: sensitive category %q has no domains", c)
+		}
+	}
+	for c := range p.Sensitive {
+		if !contains(SensitiveCategories, c) {
+			return nil, fmt.Errorf("policy: unknown sensitive category %q", c)
+		}
+	}
+	return &p, nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// SensitiveCategory returns the category of a host that must never be
+// collected, or "". A pattern "*.gov" matches gov's subdomains and "gov"
+// itself; a plain domain matches itself and its subdomains.
+func (p *Policy) SensitiveCategory(host string) string {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, c := range SensitiveCategories {
+		for _, d := range p.Sensitive[c] {
+			d = strings.TrimPrefix(strings.ToLower(d), "*.")
+			if host == d || strings.HasSuffix(host, "."+d) {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+// ScrubSegment returns the replacement for a path segment that looks
+// personal, or the segment itself.
+func (p *Policy) ScrubSegment(seg string) string {
+	for _, r := range p.Scrub.SegmentRules {
+		if len(seg) < r.MinLength {
+			continue
+		}
+		if (r.Builtin == "token" && looksLikeToken(seg)) || (r.re != nil && r.re.MatchString(seg)) {
+			return r.Replacement
+		}
+	}
+	return seg
+}
+
+// looksLikeToken: some part of the segment, split on '-', '.' and '~', is
+// at least 16 characters of letters, digits and '_' with both a letter and a
+// digit (session ids, JWT pieces, reset codes), while slugs made of words
+// ("samsung-65-inch-qn90c") and short product codes ("B08N5WRWNW") are not.
+func looksLikeToken(seg string) bool {
+	for _, part := range strings.FieldsFunc(seg, func(r rune) bool { return r == '-' || r == '.' || r == '~' }) {
+		if len(part) < 16 {
+			continue
+		}
+		letter, digit, ok := false, false, true
+		for _, c := range part {
+			switch {
+			case c >= '0' && c <= '9':
+				digit = true
+			case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+				letter = true
+			case c == '_':
+			default:
+				ok = false
+			}
+		}
+		if ok && letter && digit {
+			return true
+		}
+	}
+	return false
+}
