@@ -184,7 +184,7 @@ func (im *catalogImport) existing(ctx context.Context, ids []any) (map[string]ex
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q := `SELECT id, content_hash, last_amount, last_currency, last_availability, created_at FROM products WHERE id IN (` + placeholders(1, len(ids)) + `)`
+	q := `SELECT id, content_hash, last_amount, last_currency, last_availability, created_at FROM products WHERE id IN (` + placeholders(im.db.Dialect, 1, len(ids)) + `)`
 	rows, err := im.tx.QueryContext(ctx, q, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("import: read existing products: %w", err)
@@ -215,7 +215,7 @@ func (im *catalogImport) insertRows(ctx context.Context, rows [][]any) error {
 			b.WriteString(", ")
 		}
 		b.WriteString("(")
-		b.WriteString(placeholders(len(args)+1, len(r)))
+		b.WriteString(placeholders(im.db.Dialect, len(args)+1, len(r)))
 		b.WriteString(")")
 		args = append(args, r...)
 	}
@@ -248,7 +248,7 @@ func (im *catalogImport) insertHistory(ctx context.Context, hist [][]any) error 
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(" + placeholders(len(args)+1, 5) + ")")
+		b.WriteString("(" + placeholders(im.db.Dialect, len(args)+1, 5) + ")")
 		args = append(args, h...)
 	}
 	if _, err := im.tx.ExecContext(ctx, b.String(), args...); err != nil {
@@ -477,13 +477,20 @@ func (db *DB) CountProducts(ctx context.Context) (int, error) {
 	return n, err
 }
 
-func placeholders(from, n int) string {
+// placeholders returns n bind parameters numbered from `from`. SQLite gets
+// anonymous "?" parameters: it treats "$N" as a named parameter and looks
+// names up linearly, which makes multi-row statements quadratic.
+func placeholders(d Dialect, from, n int) string {
 	var b strings.Builder
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "$%d", from+i)
+		if d == SQLite {
+			b.WriteByte('?')
+		} else {
+			fmt.Fprintf(&b, "$%d", from+i)
+		}
 	}
 	return b.String()
 }
