@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/vitrine/vitrine"
+	"github.com/vitrine/vitrine/internal/money"
 )
 
 //go:embed policy.json
@@ -52,6 +53,10 @@ type Policy struct {
 	Sensitive      map[string][]string `json:"sensitive"`
 	NeverCollected []string            `json:"never_collected"`
 	Purposes       []string            `json:"purposes"`
+	// ValuePerEvent estimates what one event of each type is worth, with
+	// "currency": the dashboard shows shoppers the estimate and its formula.
+	ValuePerEvent map[string]string `json:"value_per_event"`
+	ValueBasis    string            `json:"value_basis"`
 }
 
 // SensitiveCategories are the categories that are never collected.
@@ -105,6 +110,20 @@ func Parse(r io.Reader) (*Policy, error) {
 			return nil, fmt.Errorf("policy: segment rule %q: %w", r.Name, err)
 		}
 		r.re = re
+	}
+	if !money.IsCurrency(p.ValuePerEvent["currency"]) {
+		return nil, fmt.Errorf("policy: value_per_event.currency must be an ISO 4217 code")
+	}
+	for k, v := range p.ValuePerEvent {
+		if k == "currency" {
+			continue
+		}
+		if _, ok := vitrine.ScopeOf(vitrine.EventType(k)); !ok {
+			return nil, fmt.Errorf("policy: value_per_event: unknown event type %q", k)
+		}
+		if a, err := money.ParseAmount(v); err != nil || a < 0 {
+			return nil, fmt.Errorf("policy: value_per_event.%s %q is not a decimal amount", k, v)
+		}
 	}
 	for _, c := range SensitiveCategories {
 		if len(p.Sensitive[c]) == 0 {
@@ -184,4 +203,28 @@ func looksLikeToken(seg string) bool {
 		}
 	}
 	return false
+}
+
+// EventValue is one line of the value estimate.
+type EventValue struct {
+	Type  string
+	Count int64
+	Each  money.Money
+	Total money.Money
+}
+
+// EstimateValue applies the value table to event counts by type; the lines
+// are the formula's inputs, shown to the shopper with the sum.
+func (p *Policy) EstimateValue(byType map[string]int64) ([]EventValue, money.Money) {
+	cur := p.ValuePerEvent["currency"]
+	sum := money.Money{Currency: cur}
+	var lines []EventValue
+	for _, t := range []string{"page_view", "link_click", "product_view", "comparison_shown", "comparison_clicked"} {
+		each, _ := money.ParseAmount(p.ValuePerEvent[t])
+		n := byType[t]
+		line := EventValue{Type: t, Count: n, Each: money.Money{Amount: each, Currency: cur}, Total: money.Money{Amount: each * money.Amount(n), Currency: cur}}
+		sum.Amount += line.Total.Amount
+		lines = append(lines, line)
+	}
+	return lines, sum
 }
