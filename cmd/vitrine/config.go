@@ -29,6 +29,7 @@ type Config struct {
 	StoreCurrency   string
 	RatesFile       string
 	RefreshInterval time.Duration
+	SecureCookies   bool
 }
 
 const defaultDB = "sqlite:./vitrine.db"

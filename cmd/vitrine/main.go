@@ -42,6 +42,9 @@ func commands() []command {
 		{"migrate", "vitrine migrate [--db ...]", "apply database migrations", cmdMigrate},
 		{"extract", `vitrine extract PAGE.html|URL | --price "TEXT" [--currency-hint X]`, "print the product facts of a page as JSON, or parse a price text", cmdExtract},
 		{"generate", "vitrine generate feed --rows N --out FILE.tsv", "write a synthetic Merchant Center feed (benchmarks, load tests)", cmdGenerate},
+		{"reco", "vitrine reco eval --train FILE --test FILE [--algo NAME]", "train and evaluate next-item recommenders on session-rec TSV files (HR@20, MRR@20)", cmdReco},
+		{"loadgen", "vitrine loadgen --url URL [--duration 10s] [--concurrency 8] [--batch 100] [--installs 1000] [--acked-log FILE]", "send realistic panel event traffic; ends \"acked=N events_per_sec=X p99_ms=Y\"", cmdLoadgen},
+		{"user", "vitrine user create --email E --role admin|analyst [--api-token]", "create an operator or analyst account (password hashed with Argon2id)", cmdUser},
 		{"version", "vitrine version", "print the version", cmdVersion},
 		{"help", "vitrine help [COMMAND]", "show help", nil},
 	}

@@ -14,10 +14,15 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vitrine/vitrine/internal/authn"
 	"github.com/vitrine/vitrine/internal/compare"
 	"github.com/vitrine/vitrine/internal/demo"
 	"github.com/vitrine/vitrine/internal/httpapi"
 	"github.com/vitrine/vitrine/internal/metrics"
+	"github.com/vitrine/vitrine/internal/password"
+	"github.com/vitrine/vitrine/internal/policy"
+	"github.com/vitrine/vitrine/internal/retention"
+	"github.com/vitrine/vitrine/internal/web"
 )
 
 const demoDB = "sqlite:./vitrine-demo.db"
@@ -33,8 +38,11 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&c.StoreCurrency, "store-currency", "USD", "the store's currency (ISO 4217)")
 	fs.StringVar(&c.RatesFile, "rates", "", "exchange rates JSON file for converted comparisons (default: the built-in table, see internal/money/rates.json)")
 	fs.DurationVar(&c.RefreshInterval, "refresh", 2*time.Second, "how often the in-memory catalog checks for imported changes")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark session cookies Secure (set this when users reach the server over HTTPS)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on SIGINT/SIGTERM")
 	addLogFlags(fs, &c)
+	var inf ingestFlags
+	addIngestFlags(fs, &inf)
 	if err := parse(fs, env, args); err != nil {
 		return err
 	}
@@ -68,7 +76,34 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	base := "http://" + ln.Addr().String()
 	reg := metrics.NewRegistry()
 	cmp := &compare.Service{Source: db, Rates: rates, Store: info, Logger: log}
-	api := &httpapi.Server{Store: db, Shoppers: db, Compare: cmp, Consent: db, StoreInfo: info, Logger: log, Metrics: reg, Extra: map[string]http.Handler{}}
+	api := &httpapi.Server{Store: db, Shoppers: db, Compare: cmp, Consent: db, Policy: policy.Default(), StoreInfo: info, Logger: log, Metrics: reg, Extra: map[string]http.Handler{}}
+	events, err := startIngest(inf, db, api, reg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	auth := &authn.Authn{Store: db, Params: password.Default, Secure: c.SecureCookies}
+	api.Auth, api.Rewards = auth, db
+	site := &web.Site{Catalog: db, Rewards: db, Policy: api.Policy, StoreName: info.Name, Logger: log}
+	if c.Demo {
+		site.DemoAccount = "demo-shopper"
+	}
+	pages := http.NewServeMux()
+	site.Routes(pages)
+	site.AdminRoutes(pages, auth)
+	site.ShopperRoutes(pages, &web.Shopper{Auth: auth, Dashboard: db, Consent: db, Rewards: db,
+		OnConsentChange: func(id string) {
+			if api.OnConsentChange != nil {
+				api.OnConsentChange(id)
+			}
+		}})
+	for _, prefix := range []string{"/shop/", "/privacy", "/me", "/me/", "/admin/"} {
+		api.Extra[prefix] = pages
+	}
+	ret := &retention.Job{Store: db, Days: api.Policy.RetentionDays, Now: time.Now, Interval: time.Hour, Logger: log}
+	rctx, stopRetention := context.WithCancel(ctx)
+	defer stopRetention()
+	go ret.Run(rctx)
 	if c.Demo {
 		st, err := demo.SeedFor(ctx, db, base, time.Now())
 		if err != nil {
@@ -85,7 +120,7 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 		ln.Close()
 		return err
 	}
-	log.Info("catalog loaded into memory", "products", n, "took", time.Since(start).Round(time.Millisecond))
+	log.Info("catalog loaded into memory", "products", n, "took", time.Since(start).Round(time.Millisecond).String())
 	fctx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go cmp.Follow(fctx, c.RefreshInterval)
@@ -106,9 +141,11 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 			"  API:          %[1]s/v1/products\n"+
 			"  Other shop:   %[2]s/demo/shop/   (a competitor's site, on another host name than the store's own 127.0.0.1;\n"+
 			"                its product pages carry JSON-LD, Microdata, RDFa, OpenGraph)\n"+
+			"  Store's shop: %[1]s/shop/   (the store's own site: the extension shows nothing there; /shop/account gives a link code)\n"+
+			"  Privacy:      %[1]s/privacy   Operators: %[1]s/admin/login (vitrine user create --role admin)\n"+
 			"  OpenAPI:      %[1]s/openapi.json\n"+
 			"  Extension:    run 'make extension', then load extension/dist/chrome (chrome://extensions, Developer mode,\n"+
-			"                Load unpacked) or extension/dist/firefox (about:debugging) once the extension exists.\n"+
+			"                Load unpacked) or extension/dist/firefox/manifest.json (about:debugging, Load Temporary Add-on).\n"+
 			"Stop with Ctrl-C.\n\n", base, strings.Replace(base, "127.0.0.1", "localhost", 1))
 	}
 	select {
@@ -124,6 +161,9 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	if err := events.Close(sctx); err != nil {
+		return fmt.Errorf("shutdown: storing queued events: %w", err)
 	}
 	log.Info("stopped")
 	return nil

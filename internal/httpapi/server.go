@@ -16,7 +16,10 @@ import (
 	"time"
 
 	"github.com/vitrine/vitrine"
+	"github.com/vitrine/vitrine/internal/analytics"
+	"github.com/vitrine/vitrine/internal/authn"
 	"github.com/vitrine/vitrine/internal/compare"
+	"github.com/vitrine/vitrine/internal/ingest"
 	"github.com/vitrine/vitrine/internal/metrics"
 	"github.com/vitrine/vitrine/internal/policy"
 )
@@ -33,10 +36,17 @@ type Server struct {
 	Shoppers vitrine.ShopperStore
 	Compare  *compare.Service
 	Consent  vitrine.ConsentStore
+	Rewards  vitrine.RewardStore
+	Auth     *authn.Authn
 	Policy   *policy.Policy
 	// OnConsentChange is called after an install's consent changed, so
 	// caches (ingestion's consent cache) can drop it at once.
 	OnConsentChange func(installID string)
+	// Ingest receives panel events (POST /v1/events); nil answers 503.
+	Ingest *ingest.Service
+	// Analytics serves reports, orders, recommendations, intent and
+	// experiments (internal/httpapi/analytics.go); nil answers 503.
+	Analytics *analytics.Service
 	// StoreInfo names the store and its own domains (where no comparison is shown).
 	StoreInfo compare.StoreInfo
 	Logger    *slog.Logger
