@@ -28,7 +28,7 @@ run "sqlite: 1% prices changed" "sqlite:$WORK/bench.db" "$WORK/feed-changed.tsv"
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   SCHEMA=bench_$$
   psql "$PG" -qc "CREATE SCHEMA $SCHEMA" >/dev/null
-  trap 'psql "$PG" -qc "DROP SCHEMA $SCHEMA CASCADE" >/dev/null; rm -rf "$WORK"' EXIT
+  trap 'PGOPTIONS="-c client_min_messages=warning" psql "$PG" -qc "DROP SCHEMA $SCHEMA CASCADE" >/dev/null; rm -rf "$WORK"' EXIT
   PGS="$PG&search_path=$SCHEMA"
   run "postgres: first import" "$PGS" "$WORK/feed.tsv"
   run "postgres: unchanged re-import" "$PGS" "$WORK/feed.tsv"
