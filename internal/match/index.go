@@ -39,9 +39,7 @@ const codeBoost = 2
 func indexTerms(r Record) (terms, ids []string) {
 	title := Tokenize(r.Title)
 	terms = append(terms, title...)
-	for _, t := range Tokenize(r.Brand) {
-		terms = append(terms, t)
-	}
+	terms = append(terms, Tokenize(r.Brand)...)
 	seen := map[string]bool{}
 	addCode := func(t string) {
 		if seen[t] {

@@ -243,10 +243,7 @@ func appendChunk(out []string, c string) []string {
 	}
 	if digit && !letter {
 		// "1-800", "2-3": digits only; keep the joined form too short to matter.
-		for _, p := range parts {
-			out = append(out, p)
-		}
-		return out
+		return append(out, parts...)
 	}
 	for _, p := range parts {
 		out = append(out, unitToken(p))
