@@ -32,7 +32,7 @@ func clipLabel(s string, n int) string {
 
 // BarChart draws horizontal bars, one row per bar, scaled to the largest.
 func BarChart(title string, bars []Bar) template.HTML {
-	const w, rowH, labelW, pad = 720, 22, 230, 8
+	const w, rowH, labelW, pad = 960, 22, 250, 8
 	h := pad*2 + 20 + rowH*max(1, len(bars))
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 %d %d" width="%d" height="%d" %s><title>%s</title>`, w, h, w, h, svgFont, esc(title))
@@ -44,7 +44,7 @@ func BarChart(title string, bars []Bar) template.HTML {
 	if len(bars) == 0 {
 		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#5b6770">No group has at least k shoppers yet.</text>`, pad, pad+20+16)
 	}
-	span := float64(w - labelW - 90)
+	span := float64(w - labelW - 260) // room on the right for the value text
 	for i, x := range bars {
 		y := pad + 20 + i*rowH
 		bw := 0.0
@@ -55,7 +55,7 @@ func BarChart(title string, bars []Bar) template.HTML {
 		if x.Value < 0 {
 			fill = "#a33a2b"
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelW-6, y+15, esc(clipLabel(x.Label, 34)))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, labelW-6, y+15, esc(clipLabel(x.Label, 30)))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s" rx="2"><title>%s: %s</title></rect>`, labelW, y+3, bw, rowH-6, fill, esc(x.Label), esc(x.Text))
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d">%s</text>`, float64(labelW)+bw+5, y+15, esc(x.Text))
 	}

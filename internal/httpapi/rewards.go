@@ -28,10 +28,18 @@ func termsOf(c vitrine.Campaign) campaignTerms {
 		t += ", for installs made after " + c.StartsAt.UTC().Format("2006-01-02")
 	}
 	t += ": link the extension to your store account, join the panel with page views on, and keep sharing on " +
-		itoa(c.MinActiveDays) + " different days with at least " + itoa(c.MinPageViews) + " page views each (days counted by our server's clock, UTC). " +
+		plural(c.MinActiveDays, "day", "different days") + " with at least " + plural(c.MinPageViews, "page view", "page views") + " each (days counted by our server's clock, UTC). " +
 		"Offer ends " + c.EndsAt.UTC().Format("2006-01-02") + ". The credit stays yours if you later pause, leave the panel or delete your data."
 	return campaignTerms{ID: c.ID, Name: c.Name, Reward: c.Reward, EndsAt: c.EndsAt, NewInstallsOnly: c.NewInstallsOnly,
 		MinActiveDays: c.MinActiveDays, MinPageViews: c.MinPageViews, Terms: t}
+}
+
+// plural writes "1 day" or "3 different days".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return itoa(n) + " " + many
 }
 
 func itoa(n int) string {
