@@ -14,7 +14,7 @@ export VITRINE_TEST_POSTGRES := $(PG_DEFAULT)
 endif
 endif
 
-.PHONY: all build test test-go lint fmt bench bench-import fuzz clean demo
+.PHONY: all build test test-go test-extension e2e-extension chromium extension lint lint-extension fmt bench bench-import bench-extension fuzz clean demo
 
 all: build
 
@@ -24,17 +24,45 @@ build:
 demo: build
 	./bin/vitrine serve --demo
 
-test: test-go
+test: test-go test-extension e2e-extension
 
 test-go:
 	@if [ -z "$$VITRINE_TEST_POSTGRES" ]; then echo "note: no PostgreSQL on 127.0.0.1:5432 and VITRINE_TEST_POSTGRES unset: PostgreSQL store tests will skip"; fi
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
-lint:
-	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+lint: lint-extension
+	@out=$$(gofmt -l $$(git ls-files "*.go")); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+
+# The browser extension: plain ES modules; npm only brings the test tools.
+extension/node_modules: extension/package-lock.json
+	cd extension && npm ci --no-audit --no-fund
+	@touch $@
+
+extension: extension/node_modules
+	cd extension && node tools/build.mjs
+
+test-extension: extension/node_modules
+	cd extension && npm test
+
+# Debian's Chromium for the end-to-end tests (nothing downloads a browser).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian's chromium and fonts-liberation for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; fi; \
+	fi
+
+e2e-extension: build chromium extension/node_modules
+	cd extension && VITRINE_BIN=$(CURDIR)/bin/vitrine npm run e2e
+
+lint-extension: extension/node_modules
+	cd extension && npm run lint
+
+bench-extension: build chromium extension/node_modules
+	cd extension && npm run bench
 
 fmt:
 	gofmt -w .
@@ -48,7 +76,7 @@ fuzz:
 	  done; \
 	done
 
-bench: bench-import
+bench: bench-import bench-extension
 
 # Import a generated feed of BENCH_ROWS products into SQLite and PostgreSQL.
 BENCH_ROWS ?= 1000000
