@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -211,7 +212,7 @@ func TestServeDemo(t *testing.T) {
 	base := "http://" + addr
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
-	var errb bytes.Buffer
+	var errb syncBuffer
 	env := map[string]string{"VITRINE_DB": "sqlite:" + filepath.Join(t.TempDir(), "demo.db")}
 	go func() {
 		done <- run(ctx, []string{"serve", "--demo", "--addr", addr}, func(k string) string { return env[k] }, nil, io.Discard, &errb)
@@ -281,4 +282,22 @@ func TestExtractCommand(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &facts) != nil || facts["is_product"] != true {
 		t.Fatalf("extract page: %d %s %s", code, out, errs)
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer goroutine and readers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
