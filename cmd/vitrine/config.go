@@ -30,6 +30,8 @@ type Config struct {
 	RatesFile       string
 	RefreshInterval time.Duration
 	SecureCookies   bool
+	Bus             string // NATS URL of the event bus (serve_bus.go)
+	Role            string // all, ingest or writer (with Bus)
 }
 
 const defaultDB = "sqlite:./vitrine.db"

@@ -29,7 +29,8 @@ func addIngestFlags(fs *flag.FlagSet, f *ingestFlags) {
 
 // startIngest starts the ingestion service on db and plugs it into the API:
 // consent changes made through this process drop its cached consent at once.
-func startIngest(f ingestFlags, db *store.DB, api *httpapi.Server, reg *metrics.Registry, log *slog.Logger) (*ingest.Service, error) {
+// pub, when not nil, takes the events in place of the local writer (--bus).
+func startIngest(f ingestFlags, db *store.DB, api *httpapi.Server, reg *metrics.Registry, log *slog.Logger, pub ingest.Publisher) (*ingest.Service, error) {
 	if err := positiveInt("ingest-queue", f.queue, 1<<20); err != nil {
 		return nil, err
 	}
@@ -46,7 +47,7 @@ func startIngest(f ingestFlags, db *store.DB, api *httpapi.Server, reg *metrics.
 	if pol == nil {
 		pol = policy.Default()
 	}
-	svc := ingest.New(ingest.Config{QueueSize: f.queue, MaxGroup: f.maxGroup, Linger: f.linger, Rate: f.rate, Burst: f.burst, Policy: pol},
+	svc := ingest.New(ingest.Config{QueueSize: f.queue, MaxGroup: f.maxGroup, Linger: f.linger, Rate: f.rate, Burst: f.burst, Policy: pol, Publisher: pub},
 		db, db, db, reg, log)
 	api.Ingest = svc
 	prev := api.OnConsentChange

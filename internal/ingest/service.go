@@ -41,6 +41,9 @@ type Config struct {
 	Now        func() time.Time
 	// Policy is the collection policy URLs are checked against (default policy.Default()).
 	Policy *policy.Policy
+	// Publisher, when set, takes the validated events in place of the local
+	// writer (bus mode, see publish.go); New's st may then be nil.
+	Publisher Publisher
 }
 
 func (c *Config) defaults() {
@@ -80,6 +83,7 @@ type Service struct {
 	consent ConsentReader
 	writer  *Writer
 	log     *slog.Logger
+	pub     *publisher // bus mode: set instead of writer
 
 	urls     *urlChecker
 	auths    *cache[vitrine.Install]
@@ -113,6 +117,10 @@ func New(cfg Config, auth Authenticator, consent ConsentReader, st Store, reg *m
 	s.rejected = reg.NewCounterVec("vitrine_ingest_rejected_requests_total", "Event requests answered without storing, by reason: invalid, rate_limited, overloaded, unavailable.", "reason")
 	s.commits = reg.NewHistogramVec("vitrine_ingest_commit_seconds", "Duration of group commits.", metrics.DefaultBuckets)
 	s.groups = reg.NewHistogramVec("vitrine_ingest_commit_events", "Events per group commit.", []float64{1, 10, 100, 500, 1000, 2000, 5000, 10000})
+	if cfg.Publisher != nil {
+		s.pub = newPublisher(cfg.Publisher, cfg.QueueSize, reg)
+		return s
+	}
 	s.writer = NewWriter(st, cfg.QueueSize, cfg.MaxGroup, cfg.Linger, log)
 	s.writer.OnCommit = func(n int, d time.Duration, err error) {
 		if err == nil {
@@ -125,10 +133,22 @@ func New(cfg Config, auth Authenticator, consent ConsentReader, st Store, reg *m
 }
 
 // Queued returns the number of batches waiting for the writer.
-func (s *Service) Queued() int { return s.writer.Queued() }
+func (s *Service) Queued() int {
+	if s.pub != nil {
+		return s.pub.inFlight()
+	}
+	return s.writer.Queued()
+}
 
 // Close stops taking batches and waits for the queued ones to be committed.
-func (s *Service) Close(ctx context.Context) error { return s.writer.Close(ctx) }
+// In bus mode there is nothing to wait for once the HTTP server has shut
+// down: each request returned after the bus's ack.
+func (s *Service) Close(ctx context.Context) error {
+	if s.pub != nil {
+		return nil
+	}
+	return s.writer.Close(ctx)
+}
 
 // Authenticate finds the install of a token, from a cache of AuthTTL.
 // Failures are not cached.
@@ -242,7 +262,14 @@ func (s *Service) Ingest(ctx context.Context, in vitrine.Install, body []byte) (
 		s.refused.Add(uint64(nconsent), "consent")
 		evs, at = kept, keptAt
 	}
-	if len(evs) > 0 {
+	if len(evs) > 0 && s.pub != nil {
+		if err := s.pub.publish(ctx, in.ID, evs, s.rejected); err != nil {
+			return resp, err
+		}
+		// Duplicates are known only to the bus's writer: in bus mode they
+		// are reported as accepted (they are stored once all the same).
+		resp.Accepted = len(evs)
+	} else if len(evs) > 0 {
 		t, err := s.writer.Submit(evs)
 		switch {
 		case errors.Is(err, ErrOverloaded):

@@ -175,7 +175,7 @@ func (w *Writer) commit(group []*Ticket, n int) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	err := w.write(ctx, evs, out)
+	err := storeEvents(ctx, w.store, evs, out)
 	if w.OnCommit != nil {
 		w.OnCommit(len(evs), time.Since(start), err)
 	}
@@ -195,10 +195,20 @@ func (w *Writer) commit(group []*Ticket, n int) {
 	}
 }
 
-// write inserts evs; events of installs deleted meanwhile (a foreign key
-// failure) are set aside as NoInstall and the rest written again.
-func (w *Writer) write(ctx context.Context, evs []vitrine.Event, out []Outcome) error {
-	inserted, err := w.store.InsertEvents(ctx, evs)
+// StoreEvents writes evs in one transaction, as the local writer does, and
+// returns each event's outcome: events of installs deleted meanwhile (a
+// foreign key failure) are set aside as NoInstall and the rest written
+// again. The bus writer (internal/bus) stores what it consumes with it.
+func StoreEvents(ctx context.Context, st Store, evs []vitrine.Event) ([]Outcome, error) {
+	out := make([]Outcome, len(evs))
+	if err := storeEvents(ctx, st, evs, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func storeEvents(ctx context.Context, st Store, evs []vitrine.Event, out []Outcome) error {
+	inserted, err := st.InsertEvents(ctx, evs)
 	if err != nil {
 		seen := map[string]bool{}
 		var installs []string
@@ -208,7 +218,7 @@ func (w *Writer) write(ctx context.Context, evs []vitrine.Event, out []Outcome) 
 				installs = append(installs, evs[i].InstallID)
 			}
 		}
-		missing, merr := w.store.MissingInstalls(ctx, installs)
+		missing, merr := st.MissingInstalls(ctx, installs)
 		if merr != nil || len(missing) == 0 {
 			return err
 		}
@@ -225,7 +235,7 @@ func (w *Writer) write(ctx context.Context, evs []vitrine.Event, out []Outcome) 
 				rest, at = append(rest, evs[i]), append(at, i)
 			}
 		}
-		inserted, err = w.store.InsertEvents(ctx, rest)
+		inserted, err = st.InsertEvents(ctx, rest)
 		if err != nil {
 			return err
 		}
