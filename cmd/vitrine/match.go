@@ -31,12 +31,17 @@ func cmdMatch(ctx context.Context, env *Env, args []string) error {
 	case "eval":
 		fs := flagSet(env, "match eval", "vitrine match eval DIR [--model MODEL]")
 		model := fs.String("model", "", "model file from 'vitrine match train' (default: the built-in model)")
+		live := fs.Bool("live", false, "score each pair as /v1/compare does, one page at a time (the built-in live model)")
 		dirs, err := parseInterleaved(fs, env, rest)
 		if err != nil {
 			return err
 		}
 		if len(dirs) != 1 {
 			return usageError{"give one folder holding tableA.csv, tableB.csv and test.csv"}
+		}
+		if *live {
+			_, err = match.RunEvalLive(dirs[0], *model, env.Stdout)
+			return err
 		}
 		_, err = match.RunEval(dirs[0], *model, env.Stdout)
 		return err
@@ -46,11 +51,16 @@ func cmdMatch(ctx context.Context, env *Env, args []string) error {
 		queries := fs.String("queries", "", "the query table (CSV): each row is looked up in the catalog")
 		gold := fs.String("gold", "", "the true mapping (CSV with two id columns)")
 		model := fs.String("model", "", "model file (default: the built-in model)")
+		live := fs.Bool("live", false, "look each query up alone, as /v1/compare does (the built-in live model and matcher)")
 		if err := parse(fs, env, rest); err != nil {
 			return err
 		}
 		if *catalog == "" || *queries == "" || *gold == "" {
 			return usageError{"--catalog, --queries and --gold are required"}
+		}
+		if *live {
+			_, err := match.RunLookupLive(*catalog, *queries, *gold, *model, match.LookupOptions{}, env.Stdout)
+			return err
 		}
 		_, err := match.RunLookupModel(*catalog, *queries, *gold, *model, match.LookupOptions{}, env.Stdout)
 		return err
