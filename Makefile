@@ -48,11 +48,13 @@ test-extension: extension/node_modules
 	cd extension && npm test
 
 # Debian's Chromium for the end-to-end tests (nothing downloads a browser).
+# chromium-l10n brings the browser's French so the French end-to-end test runs.
+CHROMIUM_PKGS := chromium chromium-l10n fonts-liberation
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  echo "installing Debian's chromium and fonts-liberation for the browser tests"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; fi; \
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s chromium-l10n fonts-liberation >/dev/null 2>&1; then \
+	  echo "installing Debian's $(CHROMIUM_PKGS) for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(CHROMIUM_PKGS); \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(CHROMIUM_PKGS); fi; \
 	fi
 
 e2e-extension: build chromium extension/node_modules

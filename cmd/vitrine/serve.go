@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"errors"
@@ -14,7 +15,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vitrine/vitrine"
+	"github.com/vitrine/vitrine/internal/analytics"
 	"github.com/vitrine/vitrine/internal/authn"
+	"github.com/vitrine/vitrine/internal/bus"
 	"github.com/vitrine/vitrine/internal/compare"
 	"github.com/vitrine/vitrine/internal/demo"
 	"github.com/vitrine/vitrine/internal/httpapi"
@@ -29,7 +33,7 @@ const demoDB = "sqlite:./vitrine-demo.db"
 
 func cmdServe(ctx context.Context, env *Env, args []string) error {
 	var c Config
-	fs := flagSet(env, "serve", "vitrine serve [--addr 127.0.0.1:8080] [--db ...] [--demo]")
+	fs := flagSet(env, "serve", "vitrine serve [--addr 127.0.0.1:8080] [--db ...] [--demo] [--bus nats://... --role all|ingest|writer]")
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	addDBFlag(fs, &c)
 	fs.BoolVar(&c.Demo, "demo", false, "seed a demo catalog and serve a demo retailer site under /demo/shop/ (database defaults to "+demoDB+")")
@@ -38,11 +42,14 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&c.StoreCurrency, "store-currency", "USD", "the store's currency (ISO 4217)")
 	fs.StringVar(&c.RatesFile, "rates", "", "exchange rates JSON file for converted comparisons (default: the built-in table, see internal/money/rates.json)")
 	fs.DurationVar(&c.RefreshInterval, "refresh", 2*time.Second, "how often the in-memory catalog checks for imported changes")
+	gcPercent := fs.Int("gc-percent", 400, "Go GC target (GOGC) for the server: the in-memory catalog makes a large live heap, and a higher target trades memory for fewer collections; GOGC in the environment wins")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark session cookies Secure (set this when users reach the server over HTTPS)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on SIGINT/SIGTERM")
 	addLogFlags(fs, &c)
 	var inf ingestFlags
 	addIngestFlags(fs, &inf)
+	var bf busFlags
+	addBusFlags(fs, &c, &bf)
 	if err := parse(fs, env, args); err != nil {
 		return err
 	}
@@ -58,6 +65,12 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if env.Getenv("GOGC") == "" {
+		if *gcPercent < 25 || *gcPercent > 10000 {
+			return usageError{fmt.Sprintf("--gc-percent %d: want 25..10000", *gcPercent)}
+		}
+		debug.SetGCPercent(*gcPercent)
+	}
 	info, rates, err := storeSettings(&c)
 	if err != nil {
 		return err
@@ -68,6 +81,15 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	}
 	defer db.Close()
 	log.Info("database ready", "engine", db.Dialect, "db", redactDSN(c.DB))
+	// Bus mode (serve_bus.go): nb is nil without --bus.
+	nb, err := startBus(ctx, &c, bf, log)
+	if err != nil {
+		return err
+	}
+	defer nb.close()
+	if c.Role == "writer" {
+		return serveWriter(ctx, &c, bf, inf, db, nb, log)
+	}
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -76,9 +98,17 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	base := "http://" + ln.Addr().String()
 	reg := metrics.NewRegistry()
 	cmp := &compare.Service{Source: db, Rates: rates, Store: info, Logger: log}
+	if cmp.Matcher, err = compare.BuiltinTextMatcher(); err != nil {
+		ln.Close()
+		return err
+	}
 	api := &httpapi.Server{Store: db, Shoppers: db, Compare: cmp, Consent: db, Policy: policy.Default(), StoreInfo: info, Logger: log, Metrics: reg, Extra: map[string]http.Handler{}}
-	events, err := startIngest(inf, db, api, reg, log)
+	events, err := startIngest(inf, db, api, reg, log, nb.publisher())
 	if err != nil {
+		ln.Close()
+		return err
+	}
+	if err := nb.startWriter(ctx, db, bf, inf, reg); err != nil {
 		ln.Close()
 		return err
 	}
@@ -88,22 +118,36 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	if c.Demo {
 		site.DemoAccount = "demo-shopper"
 	}
+	an := &analytics.Service{DB: db, K: analytics.DefaultK, StoreDomains: info.Domains, Logger: log}
+	api.Analytics = an
 	pages := http.NewServeMux()
 	site.Routes(pages)
 	site.AdminRoutes(pages, auth)
-	site.ShopperRoutes(pages, &web.Shopper{Auth: auth, Dashboard: db, Consent: db, Rewards: db,
+	site.AnalystRoutes(pages, auth, an)
+	// Deletion reaches every store: the database, the analytics rollups and,
+	// in bus mode, the stream (its pending messages drain before the
+	// database deletion, and late ones are purged after it).
+	var dash vitrine.DashboardStore = db
+	deleters := []func(*http.Request, string, string, vitrine.EventFilter) (string, int64, error){an.Deleter}
+	if nb != nil {
+		dash = &bus.Dashboard{DashboardStore: db, Bus: nb.b}
+		deleters = append(deleters, nb.b.Deleter)
+	}
+	site.ShopperRoutes(pages, &web.Shopper{Auth: auth, Dashboard: dash, Consent: db, Rewards: db,
+		Deleters: deleters,
 		OnConsentChange: func(id string) {
 			if api.OnConsentChange != nil {
 				api.OnConsentChange(id)
 			}
 		}})
-	for _, prefix := range []string{"/shop/", "/privacy", "/me", "/me/", "/admin/"} {
+	for _, prefix := range []string{"/shop/", "/privacy", "/me", "/me/", "/admin/", "/analyst/"} {
 		api.Extra[prefix] = pages
 	}
 	ret := &retention.Job{Store: db, Days: api.Policy.RetentionDays, Now: time.Now, Interval: time.Hour, Logger: log}
 	rctx, stopRetention := context.WithCancel(ctx)
 	defer stopRetention()
 	go ret.Run(rctx)
+	go an.Run(rctx, &analytics.Rollup{Store: db, Now: time.Now, Retention: time.Duration(api.Policy.RetentionDays) * 24 * time.Hour}, time.Minute)
 	if c.Demo {
 		st, err := demo.SeedFor(ctx, db, base, time.Now())
 		if err != nil {

@@ -10,7 +10,8 @@ import (
 )
 
 // Experiment is an A/B test of the comparison bar. The first variant is
-// the control. Every variant must obey the honesty rules of DISPLAY.md.
+// the control: the bar as it ships, which is also what shoppers outside the
+// panel see. Every variant must obey the honesty rules of DISPLAY.md.
 type Experiment struct {
 	Name        string            `json:"name"`
 	Description string            `json:"description"`
@@ -20,11 +21,11 @@ type Experiment struct {
 
 // DefaultExperiments are the display experiments the server runs.
 var DefaultExperiments = []Experiment{
-	{Name: "bar_wording", Description: "How the bar words the store's offer when the store is cheaper (when it is not, every variant shows the plain price).",
-		Variants: []string{"also_at", "save"},
+	{Name: "bar_wording", Description: "How the bar words the store's offer when the store is cheaper (when it is dearer, every variant says so plainly, with the difference).",
+		Variants: []string{"save", "also_at"},
 		Labels:   map[string]string{"also_at": `"Also at {store} for {price}"`, "save": `"Save {saving} at {store}"`}},
 	{Name: "bar_placement", Description: "Where the bar sits on the page.",
-		Variants: []string{"top", "bottom"},
+		Variants: []string{"bottom", "top"},
 		Labels:   map[string]string{"top": "top of the page", "bottom": "bottom of the page"}},
 	{Name: "show_history", Description: "Whether the bar shows the price-history sparkline by default.",
 		Variants: []string{"yes", "no"},
