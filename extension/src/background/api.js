@@ -87,5 +87,10 @@ export function apiClient(fetchFn) {
     rewards: (server, token) => c(server, 'GET', '/v1/rewards', { token }),
     redeem: (server, token, key) => c(server, 'POST', '/v1/rewards/redeem', { token, body: { idempotency_key: key } }),
     loginLink: (server, token) => c(server, 'POST', '/v1/dashboard/login-link', { token }),
+    // Recommendations: public, only store product ids (no token, no page address).
+    recommendations: (server, session, k) => c(server, 'GET', `/v1/recommendations?session=${session.map(encodeURIComponent).join(',')}&k=${encodeURIComponent(String(k))}`),
+    // Display experiments: the install's variants, and exposures (panel members with product-views consent only).
+    experiments: (server, token) => c(server, 'GET', '/v1/experiments', { token }),
+    exposures: (server, token, exposures) => c(server, 'POST', '/v1/experiments/exposures', { token, body: { exposures }, timeout: 30000 }),
   };
 }

@@ -7,6 +7,8 @@ import { ApiError } from './api.js';
 import { isOwnSite, normHost, originPattern, parseServerUrl, safeLink } from '../shared/host.js';
 import { formatMoney } from '../shared/money.js';
 import { createPanel } from './panel.js';
+import { createExperiments } from './experiments.js';
+import { pushSession, recoItems, RECO_MAX } from '../shared/reco.js';
 
 const CONFIG_TTL_MS = 60 * 60 * 1000;
 export const ALARM = 'vitrine-alerts';
@@ -139,19 +141,59 @@ export function createHandlers({ ext, client, browser, now = () => new Date() })
     await ext.alarms.create(ALARM, { delayInMinutes: alarmMinutes, periodInMinutes: alarmMinutes });
   }
 
-  const panel = createPanel({ ext, client, install, authed, serverUrl, storeConfig, now });
+  const experiments = createExperiments({ ext, client, install, serverUrl, now });
+  const panel = createPanel({ ext, client, install, authed, serverUrl, storeConfig, now, experiments });
+
+  /**
+   * The store product ids matched in this browsing session, most recent
+   * last (storage.session: gone when the browser closes). Private windows
+   * add nothing to it.
+   */
+  async function recoSession() {
+    const server = await serverUrl();
+    const { recoSession: rs } = await session.get('recoSession');
+    return rs && rs.serverUrl === server && Array.isArray(rs.ids) ? rs.ids : [];
+  }
+
+  async function rememberMatch(productId) {
+    const server = await serverUrl();
+    const ids = pushSession(await recoSession(), productId);
+    await session.set({ recoSession: { serverUrl: server, ids } });
+    return ids;
+  }
 
   const handlers = {
     ...panel.handlers,
-    async compare({ domain, facts }) {
+    async compare({ domain, facts }, sender) {
       const host = normHost(domain);
       if ((await dismissed()).includes(host)) return { status: 'dismissed' };
       const cfg = await storeConfig();
       if (isOwnSite(host, cfg?.store?.domains)) return { status: 'own_site' };
       const { server, token } = await install({ register: false });
-      const ans = await client.compare(server, token, host, facts, cfg?.store?.currency);
+      // The display (experiment variants) is decided alongside: the default bar unless the shopper takes part.
+      const [ans, display] = await Promise.all([
+        client.compare(server, token, host, facts, cfg?.store?.currency),
+        experiments.displayFor(sender).catch(() => null),
+      ]);
       if (ans && ans.status === 'match' && isOwnSite(host, ans.store?.domains)) return { status: 'own_site' };
+      if (ans && ans.status === 'match' && typeof ans.offer?.product_id === 'string') {
+        if (!sender?.tab?.incognito) await rememberMatch(ans.offer.product_id);
+        if (display) return { ...ans, display };
+      }
       return ans;
+    },
+    /**
+     * Recommendations for a product whose comparison is shown: only a
+     * product matched in this session (so only after a match), sent with
+     * the session's other matched products and nothing else.
+     */
+    async recommend({ product_id: pid }, sender) {
+      if (sender?.tab?.incognito) return { items: [] }; // no session list is kept for private windows
+      const ids = await recoSession();
+      if (!ids.includes(pid)) throw new ApiError('not_matched', 'recommendations only for a product matched in this session');
+      const list = await rememberMatch(pid); // the product shown now is the most recent
+      const ans = await client.recommendations(await serverUrl(), list, RECO_MAX);
+      return { items: recoItems(ans, { exclude: list }) };
     },
     async watch({ product_id: pid, target_price: target }) {
       return authed((s, tok) => client.watch(s, tok, pid, target));
@@ -239,5 +281,5 @@ export function createHandlers({ ext, client, browser, now = () => new Date() })
     checkAlerts: () => checkAlerts(),
   };
 
-  return { handlers, install, checkAlerts, scheduleAlarm, localDay, panel };
+  return { handlers, install, checkAlerts, scheduleAlarm, localDay, panel, experiments };
 }

@@ -32,7 +32,7 @@ const MAX_USER_DOMAINS = 500;
  * installId}, authed (fn) => fn(server, token), serverUrl () => string,
  * storeConfig () => config, now () => Date, random () => [0, 1), newId (ms) => uuid}.
  */
-export function createPanel({ ext, client, install, authed, serverUrl, storeConfig, now = () => new Date(), random = Math.random, newId = uuidv7 }) {
+export function createPanel({ ext, client, install, authed, serverUrl, storeConfig, now = () => new Date(), random = Math.random, newId = uuidv7, experiments = null }) {
   const local = ext.storage.local;
   const t = (k, s) => ext.i18n.getMessage(k, s) || k;
 
@@ -100,6 +100,7 @@ export function createPanel({ ext, client, install, authed, serverUrl, storeConf
   /** Drops the queued events: only when the shopper leaves the panel. */
   async function dropQueue() {
     await locked(() => local.set({ panelQueue: [], panelSend: {} }));
+    if (experiments) await experiments.drop();
   }
 
   /** Sends the queued events in batches while sharing is active. */
@@ -152,6 +153,8 @@ export function createPanel({ ext, client, install, authed, serverUrl, storeConf
         sent += batch.length;
         if (answer && (answer.refusals || []).some((x) => /consent/i.test(String(x.reason)))) await refreshConsent({ force: true }).catch(() => {});
       }
+      // Display-experiment exposures go out with the events (same consent, same schedule).
+      if (experiments) await experiments.flush({ force }).catch(() => {});
       return { sent };
     })();
     try {
@@ -256,6 +259,8 @@ export function createPanel({ ext, client, install, authed, serverUrl, storeConf
         return q.queue.length;
       });
       if (n >= SEND_AT) flush().catch(() => {});
+      // The bar was shown to a member who consented to product views: log the exposure to its display variants.
+      if (experiments && r.event.type === 'comparison_shown') await experiments.exposed(r.event).catch(() => {});
       return { queued: true, id: r.event.id };
     },
 

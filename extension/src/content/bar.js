@@ -1,12 +1,15 @@
-// The comparison bar: a host element fixed to the bottom of the viewport
-// (it covers, never pushes, the page: no layout jump) holding a CLOSED
-// shadow root, so the page can neither style nor read it. Keyboard: every
-// control is a real button or link; Escape closes the bar.
+// The comparison bar: a host element fixed to the bottom (or, in the
+// "top" placement variant, the top) of the viewport (it covers, never
+// pushes, the page: no layout jump) holding a CLOSED shadow root, so the
+// page can neither style nor read it. Keyboard: every control is a real
+// button, link or <details> summary; Escape closes the bar. Text from the
+// server (titles, store name) is only ever set as textContent.
 
 import { api as ext, send, t } from '../ext.js';
 import { formatMoney, parseTarget, suggestTarget } from '../shared/money.js';
 import { sparkline } from '../shared/sparkline.js';
 import { safeLink } from '../shared/host.js';
+import { dealWording, normalizeDisplay } from '../shared/display.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -14,7 +17,7 @@ const CSS = `
 :host { all: initial; }
 .bar { position: fixed; left: 50%; bottom: 16px; transform: translateX(-50%); z-index: 2147483647;
   box-sizing: border-box; width: min(720px, calc(100vw - 24px)); display: grid; gap: 8px 16px;
-  grid-template-columns: minmax(0, 1fr) auto auto; grid-template-areas: "main spark corner" "actions actions actions";
+  grid-template-columns: minmax(0, 1fr) auto auto; grid-template-areas: "main spark corner" "actions actions actions" "reco reco reco";
   padding: 12px 12px 12px 16px; background: #ffffff; color: #1d2733; border: 1px solid #c9d3dd; border-radius: 12px;
   box-shadow: 0 6px 24px rgba(16, 30, 45, .18); font: 14px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif; text-align: left; }
 .main { grid-area: main; min-width: 0; }
@@ -43,14 +46,24 @@ button.icon { border: none; background: transparent; font-size: 18px; line-heigh
 .status { font-size: 12px; color: #0b6b3a; min-height: 1em; }
 .status.error { color: #a01c1c; }
 .more { position: relative; }
+.bar.top { top: 16px; bottom: auto; }
+.spark button.link { border: none; background: transparent; padding: 2px 0; font-size: 12px; color: #0a5c8a; text-decoration: underline; }
+.reco { grid-area: reco; border-top: 1px solid #dde4eb; padding-top: 6px; font-size: 13px; }
+.reco summary { cursor: pointer; color: #4a5a6b; font-size: 12px; }
+.reco summary:focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
+.reco ul { list-style: none; margin: 6px 0 0; padding: 0; display: grid; gap: 4px; }
+.reco li { display: flex; gap: 8px; align-items: baseline; min-width: 0; }
+.reco .title { flex: 1 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: #0a5c8a; }
+.reco .rprice { flex: none; font-weight: 600; }
 .hidden { display: none !important; }
-@media (max-width: 560px) { .bar { grid-template-columns: minmax(0, 1fr) auto; grid-template-areas: "main corner" "actions actions"; } .spark { display: none; } }
+@media (max-width: 560px) { .bar { grid-template-columns: minmax(0, 1fr) auto; grid-template-areas: "main corner" "actions actions" "reco reco"; } .spark { display: none; } }
 @media (prefers-color-scheme: dark) {
   .bar { background: #16202b; color: #e8eef4; border-color: #3a4a5a; }
   .price { color: #fff; } .headline, .note, .spark .lows, .deal.same { color: #a9b8c7; }
   .deal.cheaper { color: #5fd39a; } .deal.dearer { color: #f0b45a; }
   button, a.btn { background: #22303e; color: #e8eef4; border-color: #4a5d70; }
   button.icon { color: #a9b8c7; background: transparent; }
+  .reco { border-color: #3a4a5a; } .reco summary { color: #a9b8c7; } .reco .title, .spark button.link { color: #7cc4f0; }
 }
 `;
 
@@ -93,23 +106,26 @@ function sparkSVG(points, label) {
   return svg;
 }
 
-let current = null;
+let current = null; // {hostEl, bar, money}
 
 /** Removes the bar, if shown. */
 export function closeBar() {
   if (current) {
-    current.remove();
+    current.hostEl.remove();
     current = null;
   }
 }
 
 /**
  * Shows the bar for a compare view (shared/compare-view.js). host is the
- * page's host name (for "hide on this site"); onStoreLink is called when
- * the shopper follows the link to the store (the panel's comparison_clicked).
+ * page's host name (for "hide on this site"); display is the bar's display
+ * (shared/display.js: wording, placement, history shown or behind a
+ * click); onStoreLink is called when the shopper follows the link to the
+ * store (the panel's comparison_clicked).
  */
-export function showBar(view, { host, onStoreLink = null }) {
+export function showBar(view, { host, display = null, onStoreLink = null }) {
   closeBar();
+  const disp = normalizeDisplay(display);
   const lang = ext.i18n.getUILanguage();
   const money = (m) => formatMoney(m, lang);
   const store = view.store || t('storeFallbackName');
@@ -122,16 +138,10 @@ export function showBar(view, { host, onStoreLink = null }) {
   const style = document.createElement('style');
   style.textContent = CSS;
 
-  const headline = el('p', { class: 'headline', text: t(view.headlineKey, [store]) });
+  const headline = el('p', { class: 'headline', text: t(view.headlineKey, [store]), 'data-role': 'headline' });
   const price = el('span', { class: 'price', text: money(view.price), 'data-role': 'store-price' });
-  let deal = null;
-  if (view.deal.kind === 'cheaper') {
-    deal = el('span', { class: 'deal cheaper', 'data-role': 'deal', text: t('barSave', [money(view.deal.difference), view.deal.percent, store]) });
-  } else if (view.deal.kind === 'dearer') {
-    deal = el('span', { class: 'deal dearer', 'data-role': 'deal', text: t('barDearer', [money(view.deal.difference), store]) });
-  } else if (view.deal.kind === 'same') {
-    deal = el('span', { class: 'deal same', 'data-role': 'deal', text: t('barSamePrice', [store]) });
-  }
+  const w = dealWording(view, disp.bar_wording, { money, store });
+  const deal = w ? el('span', { class: `deal ${w.kind}`, 'data-role': 'deal', text: t(w.key, w.args) }) : null;
   const row = el('div', { class: 'row' }, price, deal);
   const notes = [];
   if (view.strength !== 'exact') notes.push(t('barWeakMatchNote'));
@@ -153,7 +163,22 @@ export function showBar(view, { host, onStoreLink = null }) {
     if (view.history.low30) lows.push(t('barLow30', [money(view.history.low30)]));
     if (view.history.allTimeLow) lows.push(t('barAllTimeLow', [money(view.history.allTimeLow)]));
     const svg = sparkSVG(view.history.points, t('barHistoryLabel', [lows.join(', ') || money(view.price)]));
-    if (svg) spark = el('div', { class: 'spark', 'data-role': 'sparkline' }, svg, lows.length ? el('div', { class: 'lows', text: lows.join(' · ') }) : null);
+    if (svg) {
+      const chart = el('div', { class: 'spark', 'data-role': 'sparkline', id: 'vitrine-history' }, svg, lows.length ? el('div', { class: 'lows', text: lows.join(' · ') }) : null);
+      if (disp.show_history === 'no') {
+        // The same history, folded behind a click.
+        chart.classList.add('hidden');
+        const toggle = el('button', { type: 'button', class: 'link', text: t('barHistoryShow'), 'aria-expanded': 'false', 'aria-controls': 'vitrine-history', 'data-role': 'history-toggle' });
+        toggle.addEventListener('click', () => {
+          const open = chart.classList.toggle('hidden') === false;
+          toggle.setAttribute('aria-expanded', String(open));
+          toggle.textContent = t(open ? 'barHistoryHide' : 'barHistoryShow');
+        });
+        spark = el('div', { class: 'spark' }, toggle, chart);
+      } else {
+        spark = chart;
+      }
+    }
   }
 
   const watchBtn = el('button', { type: 'button', text: t('barWatch'), 'data-role': 'watch' });
@@ -165,7 +190,7 @@ export function showBar(view, { host, onStoreLink = null }) {
   const actions = el('div', { class: 'actions' }, watchBtn, listBtn, viewBtn);
   const corner = el('div', { class: 'corner' }, hideSite, close);
 
-  const bar = el('section', { class: 'bar', role: 'region', 'aria-label': t('barRegionLabel', [store]) }, main, spark, actions, corner);
+  const bar = el('section', { class: `bar ${disp.bar_placement === 'top' ? 'top' : 'bottom'}`, role: 'region', 'aria-label': t('barRegionLabel', [store]), 'data-role': 'bar', 'data-placement': disp.bar_placement, 'data-wording': disp.bar_wording, 'data-history': disp.show_history }, main, spark, actions, corner);
   root.append(style, bar);
 
   const say = (msg, error = false) => {
@@ -236,6 +261,30 @@ export function showBar(view, { host, onStoreLink = null }) {
   });
 
   (document.body || document.documentElement).append(hostEl);
-  current = hostEl;
+  current = { hostEl, bar, money };
   return hostEl;
+}
+
+/**
+ * Adds "Shoppers who viewed this next looked at:" to the bar shown: a
+ * folded row (a <details>) with each store product's title (a link to it,
+ * when the server gave an http(s) link), and price. Nothing is added for
+ * an empty list or when no bar is shown. Returns the number shown.
+ */
+export function showRecommendations(items) {
+  if (!current || !Array.isArray(items) || items.length === 0) return 0;
+  const { bar, money } = current;
+  bar.querySelector('.reco')?.remove();
+  const list = el('ul', {});
+  items.forEach((it, i) => {
+    const link = safeLink(it.link);
+    const title = link
+      ? el('a', { class: 'title', href: link, target: '_blank', rel: 'noopener noreferrer', text: it.title, title: it.title, 'data-role': `reco-title-${i}` })
+      : el('span', { class: 'title', text: it.title, title: it.title, 'data-role': `reco-title-${i}` });
+    list.append(el('li', { 'data-role': `reco-item-${i}` }, title, el('span', { class: 'rprice', text: money(it.price), 'data-role': `reco-price-${i}` })));
+  });
+  const summary = el('summary', { 'data-role': 'reco-toggle' }, el('span', { text: t('barRecoHeading') }), el('span', { class: 'note', text: ` (${items.length})` }));
+  const row = el('details', { class: 'reco', 'data-role': 'reco' }, summary, list);
+  bar.append(row);
+  return items.length;
 }

@@ -78,7 +78,20 @@ export async function run() {
   status.price = view.price;
   status.productId = view.productId;
   status.strength = view.strength;
-  const { showBar } = await import('./bar.js');
-  showBar(view, { host: location.hostname, onStoreLink: () => collector?.comparison('comparison_clicked', location.hostname, view.productId, answer.status) });
+  const [{ showBar, showRecommendations }, { normalizeDisplay }] = await Promise.all([import('./bar.js'), import('../shared/display.js')]);
+  const display = normalizeDisplay(answer.display);
+  status.display = { placement: display.bar_placement, wording: display.bar_wording, history: display.show_history, experiment: display.experiment };
+  showBar(view, { host: location.hostname, display, onStoreLink: () => collector?.comparison('comparison_clicked', location.hostname, view.productId, answer.status) });
   if (collector) collector.comparison('comparison_shown', location.hostname, view.productId, answer.status);
+
+  // "Shoppers who viewed this next looked at": asked only now that a match
+  // is shown, with the store's product id (the background adds the
+  // session's other matched ids; nothing about this page).
+  try {
+    const r = await send('recommend', { product_id: view.productId });
+    status.reco = showRecommendations(Array.isArray(r?.items) ? r.items : []);
+  } catch (e) {
+    status.reco = 'error';
+    status.recoError = e?.message || String(e);
+  }
 }

@@ -63,6 +63,8 @@ export const MESSAGE_TYPES = {
   addToList: { content: true, valid: (p) => onlyKeys(p, ['product_id']) && isId(p.product_id) },
   dismissSite: { content: true, valid: (p) => onlyKeys(p, ['domain']) && typeof p.domain === 'string' && HOST_RE.test(p.domain) },
   openOptions: { content: true, valid: (p) => onlyKeys(p, []) },
+  // After a match is shown: recommendations for the store's product (the background accepts only ids it matched this session).
+  recommend: { content: true, valid: (p) => onlyKeys(p, ['product_id']) && isId(p.product_id) },
   panelEvent: { content: true, valid: validPanelEvent },
   // From extension pages only.
   getState: { content: false, valid: (p) => onlyKeys(p, []) },

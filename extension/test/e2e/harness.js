@@ -54,17 +54,29 @@ export async function startServer() {
   const db = join(tmp, 'vitrine.db');
   const base = `http://127.0.0.1:${port}`;
   const log = [];
-  const proc = spawn(bin, ['serve', '--demo', '--db', `sqlite:${db}`, '--addr', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout.on('data', (d) => log.push(String(d)));
-  proc.stderr.on('data', (d) => log.push(String(d)));
-  await waitHealthy(base, proc);
+  const launch = async () => {
+    const p = spawn(bin, ['serve', '--demo', '--db', `sqlite:${db}`, '--addr', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout.on('data', (d) => log.push(String(d)));
+    p.stderr.on('data', (d) => log.push(String(d)));
+    await waitHealthy(base, p);
+    return p;
+  };
+  const halt = async (p) => {
+    p.kill('SIGTERM');
+    await new Promise((r) => (p.exitCode !== null ? r() : p.once('exit', r)));
+  };
+  let proc = await launch();
   return {
     base, port, db, bin, tmp, log,
     /** The same site reached by another host name: a competitor shop, for the extension. */
     other: `http://localhost:${port}`,
+    /** Stops the server and starts it again on the same database and port (models are trained at start). */
+    async restart() {
+      await halt(proc);
+      proc = await launch();
+    },
     async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+      await halt(proc);
       rmSync(tmp, { recursive: true, force: true });
     },
   };
@@ -80,6 +92,10 @@ export async function launchBrowser(serverBase, { locale = 'en-US', args = [] } 
     executablePath: CHROMIUM,
     headless: false,
     locale,
+    // On Linux, Chromium's UI language (and so chrome.i18n's) comes from
+    // LANGUAGE, not --lang; it also needs the locale's .pak (Debian:
+    // chromium-l10n for anything but en-US).
+    env: { ...process.env, LANGUAGE: locale.replace('-', '_'), LC_ALL: '', LANG: `${locale.replace('-', '_')}.UTF-8` },
     viewport: { width: 1200, height: 800 },
     args: [
       '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -61,6 +61,12 @@ const table = [
   ['watch: bad currency', { type: 'watch', payload: { product_id: 'tv-003', target_price: { amount: '569.99', currency: 'usd' } } }, content, false, 'invalid'],
   ['watch: path in product id', { type: 'watch', payload: { product_id: '../admin', target_price: { amount: '1.00', currency: 'USD' } } }, content, false, 'invalid'],
   ['setSettings: cap out of range', { type: 'setSettings', payload: { dailyCap: 1000 } }, page, false, 'invalid'],
+  ['recommend from a content script', { type: 'recommend', payload: { product_id: 'tv-003' } }, content, true],
+  ['recommend: a page URL instead of an id', { type: 'recommend', payload: { product_id: 'https://shop.example/p/1' } }, content, false, 'invalid'],
+  ['recommend: a session list smuggled in', { type: 'recommend', payload: { product_id: 'tv-003', session: ['a', 'b'] } }, content, false, 'invalid'],
+  ['recommend: no product', { type: 'recommend', payload: {} }, content, false, 'invalid'],
+  ['recommend: number as id', { type: 'recommend', payload: { product_id: 3 } }, content, false, 'invalid'],
+  ['recommend: id with a comma (would split the session)', { type: 'recommend', payload: { product_id: 'a,b' } }, content, false, 'invalid'],
   ['setSettings: ok', { type: 'setSettings', payload: { dailyCap: 3, alarmMinutes: 30 } }, page, true],
 ];
 
@@ -94,5 +100,5 @@ test('every listed type is either open to content scripts or not, explicitly', (
     assert.equal(typeof spec.valid, 'function', k);
   }
   const open = Object.keys(MESSAGE_TYPES).filter((k) => MESSAGE_TYPES[k].content).sort();
-  assert.deepEqual(open, ['addToList', 'compare', 'dismissSite', 'openOptions', 'panelEvent', 'watch']);
+  assert.deepEqual(open, ['addToList', 'compare', 'dismissSite', 'openOptions', 'panelEvent', 'recommend', 'watch']);
 });
