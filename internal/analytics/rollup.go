@@ -27,6 +27,9 @@ type Rollup struct {
 	// Retention prunes per-install rollup rows older than this (0: keep);
 	// use the raw event retention. Hourly and daily aggregates are kept.
 	Retention time.Duration
+	// K: past the retention period, aggregate rows of fewer than K distinct
+	// installs are deleted too (default DefaultK).
+	K int
 }
 
 // RunOnce does one pass.
@@ -44,7 +47,15 @@ func (r *Rollup) RunOnce(ctx context.Context) (store.RollupStats, error) {
 		return st, err
 	}
 	if r.Retention > 0 {
-		if _, err := r.Store.PruneRollupInstalls(ctx, now().Add(-r.Retention)); err != nil {
+		cutoff := now().Add(-r.Retention)
+		if _, err := r.Store.PruneRollupInstalls(ctx, cutoff); err != nil {
+			return st, err
+		}
+		k := r.K
+		if k <= 0 {
+			k = DefaultK
+		}
+		if _, err := r.Store.PruneSmallAggregates(ctx, cutoff, k); err != nil {
 			return st, err
 		}
 	}

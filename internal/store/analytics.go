@@ -268,6 +268,29 @@ func (db *DB) PruneRollupInstalls(ctx context.Context, before time.Time) (int64,
 	return n, nil
 }
 
+// PruneSmallAggregates deletes hourly and daily aggregate rows older than
+// `before` that count fewer than k distinct installs. Once the raw events
+// and the per-install rows of a period are gone, only what the k-anonymity
+// rule allows to be shown is kept for it.
+func (db *DB) PruneSmallAggregates(ctx context.Context, before time.Time, k int) (int64, error) {
+	var total int64
+	for _, q := range []struct {
+		sql  string
+		unit int64
+	}{
+		{`DELETE FROM rollup_hourly WHERE hour < $1 AND installs < $2`, HourMS},
+		{`DELETE FROM rollup_daily WHERE day < $1 AND installs < $2`, DayMS},
+	} {
+		res, err := db.w.ExecContext(ctx, q.sql, ms(before)/q.unit, k)
+		if err != nil {
+			return total, fmt.Errorf("prune aggregates: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
+	}
+	return total, nil
+}
+
 // HourlyRollups returns rollup_hourly rows of hours in [from, to).
 func (db *DB) HourlyRollups(ctx context.Context, from, to time.Time) ([]RollupRow, error) {
 	return db.rollupRows(ctx, `SELECT hour, domain, type, events, installs FROM rollup_hourly WHERE hour >= $1 AND hour < $2 ORDER BY hour, domain, type`,

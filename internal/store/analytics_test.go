@@ -199,3 +199,41 @@ func TestOrdersAndExposures(t *testing.T) {
 		}
 	})
 }
+
+// Past the retention period, aggregates keep only groups of at least k
+// distinct installs; recent ones are kept whole (reports suppress at read).
+func TestPruneSmallAggregates(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		old := time.Date(2026, 8, 1, 10, 0, 0, 0, time.UTC)
+		recent := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+		var evs []vitrine.Event
+		for i := 0; i < 3; i++ {
+			in, _, _ := db.CreateInstall(ctx, "chrome", "1")
+			evs = append(evs, ev(in.ID, "small.example", vitrine.EventPageView, old, old), ev(in.ID, "small.example", vitrine.EventPageView, recent, recent))
+		}
+		for i := 0; i < 3; i++ {
+			in, _, _ := db.CreateInstall(ctx, "chrome", "1")
+			evs = append(evs, ev(in.ID, "big.example", vitrine.EventPageView, old, old))
+		}
+		if _, err := db.InsertEvents(ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.RollupOnce(ctx, recent.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		// k = 3: old groups of 3 are kept, none smaller exists; with k = 4 the
+		// old groups go and the recent one stays.
+		if n, err := db.PruneSmallAggregates(ctx, recent.Add(-24*time.Hour), 3); err != nil || n != 0 {
+			t.Fatalf("k=3 pruned %d, %v", n, err)
+		}
+		n, err := db.PruneSmallAggregates(ctx, recent.Add(-24*time.Hour), 4)
+		if err != nil || n != 4 { // two domains x (hourly + daily) in the old period
+			t.Fatalf("k=4 pruned %d, %v; want 4", n, err)
+		}
+		h, d := rollupsOf(t, db, old.Add(-48*time.Hour), recent.Add(48*time.Hour))
+		if len(h) != 1 || len(d) != 1 {
+			t.Fatalf("left: hourly %v daily %v; want only the recent group", h, d)
+		}
+	})
+}
