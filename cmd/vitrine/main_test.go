@@ -232,6 +232,14 @@ func TestServeDemo(t *testing.T) {
 	if code := getJSON(t, base+"/v1/products/"+id+"/history", &hist); code != 200 || len(hist.Points) == 0 {
 		t.Fatalf("history of %s: %d, %d points", id, code, len(hist.Points))
 	}
+	var camp struct {
+		Campaign *struct {
+			Reward struct{ Amount string } `json:"reward"`
+		} `json:"campaign"`
+	}
+	if code := getJSON(t, base+"/v1/campaign", &camp); code != 200 || camp.Campaign == nil || camp.Campaign.Reward.Amount != "10.00" {
+		t.Fatalf("demo campaign: %d %+v", code, camp.Campaign)
+	}
 	res, err := http.Get(base + "/demo/shop/")
 	if err != nil {
 		t.Fatal(err)

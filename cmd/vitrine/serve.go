@@ -26,6 +26,7 @@ import (
 	"github.com/vitrine/vitrine/internal/password"
 	"github.com/vitrine/vitrine/internal/policy"
 	"github.com/vitrine/vitrine/internal/retention"
+	"github.com/vitrine/vitrine/internal/store"
 	"github.com/vitrine/vitrine/internal/web"
 )
 
@@ -154,6 +155,10 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 			ln.Close()
 			return fmt.Errorf("seed demo catalog: %w", err)
 		}
+		if err := seedDemoCampaign(ctx, db); err != nil {
+			ln.Close()
+			return fmt.Errorf("seed demo campaign: %w", err)
+		}
 		log.Info("demo catalog seeded", "imported", st.Imported, "updated", st.Updated, "unchanged", st.Unchanged, "history_points", st.History)
 		api.Extra["/demo/shop/"] = demo.ShopHandler(base)
 		api.Extra["/demo/img/"] = demo.ImageHandler()
@@ -251,4 +256,20 @@ func storeSettings(c *Config) (compare.StoreInfo, *money.Rates, error) {
 		}
 	}
 	return info, rates, nil
+}
+
+// seedDemoCampaign funds the reference campaign (a one-time $10 store
+// credit for new installs) when the demo database has no campaign yet, so
+// the whole panel and reward flow can be tried: one active day with three
+// page views qualifies.
+func seedDemoCampaign(ctx context.Context, db *store.DB) error {
+	cs, err := db.Campaigns(ctx)
+	if err != nil || len(cs) > 0 {
+		return err
+	}
+	now := time.Now()
+	_, err = db.CreateCampaign(ctx, vitrine.Campaign{Name: "Join the Vitrine Panel (demo)",
+		Reward: money.Money{Amount: 10 * money.Scale, Currency: "USD"}, Budget: money.Money{Amount: 10000 * money.Scale, Currency: "USD"},
+		StartsAt: now.Add(-24 * time.Hour), EndsAt: now.Add(90 * 24 * time.Hour), NewInstallsOnly: true, MinActiveDays: 1, MinPageViews: 3})
+	return err
 }
