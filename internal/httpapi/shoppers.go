@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/vitrine/vitrine"
@@ -122,7 +121,8 @@ func (s *Server) handleGetAlertSettings(w http.ResponseWriter, r *http.Request, 
 		s.writeError(w, r, err)
 		return
 	}
-	pct := strconv.Itoa(st.MinDropBasisPoints/100) + "." + strconv.Itoa(st.MinDropBasisPoints%100/10) + strconv.Itoa(st.MinDropBasisPoints%10)
+	// Basis points are hundredths of a percent: as a decimal percentage with two places.
+	pct := money.Amount(st.MinDropBasisPoints * 100).Format(2)
 	writeJSON(w, http.StatusOK, alertSettingsJSON{MinDropPercent: pct, DailyCap: st.DailyCap})
 }
 

@@ -424,52 +424,16 @@ func only(w *wireEvent, allowed ...string) string {
 	return ""
 }
 
-// urlChecker applies the collection policy to URLs, fast: the sensitive
-// site list is indexed by domain once (policy.SensitiveCategory scans it),
-// and scrubbing is checked with the policy's own ScrubURL on a copy without
-// the list. Equivalence with the policy is tested (TestURLCheckerMatchesPolicy).
+// urlChecker applies the collection policy to URLs (the policy indexes its
+// sensitive-site list, so both checks below are cheap).
 type urlChecker struct {
-	pol       *policy.Policy
-	noList    *policy.Policy
-	sensitive map[string]int // domain -> index in policy.SensitiveCategories
+	pol *policy.Policy
 }
 
-func newURLChecker(pol *policy.Policy) *urlChecker {
-	c := &urlChecker{pol: pol, sensitive: map[string]int{}}
-	for i, cat := range policy.SensitiveCategories {
-		for _, d := range pol.Sensitive[cat] {
-			d = strings.TrimPrefix(strings.ToLower(d), "*.")
-			if j, ok := c.sensitive[d]; !ok || i < j {
-				c.sensitive[d] = i
-			}
-		}
-	}
-	cp := *pol
-	cp.Sensitive = nil
-	c.noList = &cp
-	return c
-}
+func newURLChecker(pol *policy.Policy) *urlChecker { return &urlChecker{pol: pol} }
 
-// category is pol.SensitiveCategory(host): the first category, in
-// policy.SensitiveCategories order, with host or a parent domain of it.
-func (c *urlChecker) category(host string) string {
-	h := strings.TrimSuffix(strings.ToLower(host), ".")
-	best := -1
-	for {
-		if i, ok := c.sensitive[h]; ok && (best < 0 || i < best) {
-			best = i
-		}
-		dot := strings.IndexByte(h, '.')
-		if dot < 0 {
-			break
-		}
-		h = h[dot+1:]
-	}
-	if best < 0 {
-		return ""
-	}
-	return policy.SensitiveCategories[best]
-}
+// category is the policy's sensitive category of a host, or "".
+func (c *urlChecker) category(host string) string { return c.pol.SensitiveCategory(host) }
 
 // check verifies that a URL is absolute http(s), short enough, of a site
 // that may be collected, and exactly in the form the collection policy's
@@ -493,7 +457,7 @@ func (c *urlChecker) check(field, raw string) (string, string) {
 	if cat := c.category(host); cat != "" {
 		return "", fmt.Sprintf("field %s is a %s site: never collected", field, cat)
 	}
-	scrubbed, err := c.noList.ScrubURL(raw)
+	scrubbed, err := c.pol.ScrubURL(raw)
 	if err != nil {
 		return "", fmt.Sprintf("field %s cannot be collected: %v", field, err)
 	}

@@ -15,7 +15,7 @@ func reference(pol *policy.Policy, raw string) bool {
 	return err == nil && s == raw
 }
 
-// The fast checker says what the policy says, on the shared scrub vectors
+// The checker says what the policy says, on the shared scrub vectors
 // (their inputs and outputs), on every sensitive domain and a subdomain of
 // it, and on fuzzed URLs.
 func TestURLCheckerMatchesPolicy(t *testing.T) {
@@ -37,9 +37,6 @@ func TestURLCheckerMatchesPolicy(t *testing.T) {
 		for _, d := range pol.Sensitive[cat] {
 			d = strings.TrimPrefix(d, "*.")
 			urls = append(urls, "https://"+d+"/", "https://www."+d+"/x", "https://not"+d+"/")
-			if got, want := c.category("a."+d), pol.SensitiveCategory("a."+d); got != want {
-				t.Errorf("category(a.%s) = %q, policy says %q", d, got, want)
-			}
 		}
 	}
 	accepted := 0

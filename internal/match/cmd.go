@@ -144,25 +144,30 @@ func RunLookup(catalog, queries, gold string, w io.Writer) (Metrics, error) {
 	return RunLookupModel(catalog, queries, gold, "", LookupOptions{}, w)
 }
 
+// loadLookup reads a lookup benchmark: the catalog and query tables and
+// the gold mapping as query id -> catalog ids.
+func loadLookup(catalog, queries, gold string) (cat, qs []Record, partners map[string]map[string]bool, err error) {
+	if cat, err = LoadTable(catalog); err != nil {
+		return
+	}
+	if qs, err = LoadTable(queries); err != nil {
+		return
+	}
+	g, err := LoadMapping(gold)
+	if err != nil {
+		return
+	}
+	partners, err = goldPartners(g, cat, qs)
+	return
+}
+
 // RunLookupModel is RunLookup with a model file ("" = built-in) and options.
 func RunLookupModel(catalog, queries, gold, modelPath string, opt LookupOptions, w io.Writer) (Metrics, error) {
 	m, err := modelOrBuiltin(modelPath)
 	if err != nil {
 		return Metrics{}, err
 	}
-	cat, err := LoadTable(catalog)
-	if err != nil {
-		return Metrics{}, err
-	}
-	qs, err := LoadTable(queries)
-	if err != nil {
-		return Metrics{}, err
-	}
-	g, err := LoadMapping(gold)
-	if err != nil {
-		return Metrics{}, err
-	}
-	partners, err := goldPartners(g, cat, qs)
+	cat, qs, partners, err := loadLookup(catalog, queries, gold)
 	if err != nil {
 		return Metrics{}, err
 	}

@@ -105,19 +105,7 @@ func RunLookupLive(catalog, queries, gold, modelPath string, opt LookupOptions, 
 	if err != nil {
 		return Metrics{}, err
 	}
-	cat, err := LoadTable(catalog)
-	if err != nil {
-		return Metrics{}, err
-	}
-	qs, err := LoadTable(queries)
-	if err != nil {
-		return Metrics{}, err
-	}
-	g, err := LoadMapping(gold)
-	if err != nil {
-		return Metrics{}, err
-	}
-	partners, err := goldPartners(g, cat, qs)
+	cat, qs, partners, err := loadLookup(catalog, queries, gold)
 	if err != nil {
 		return Metrics{}, err
 	}

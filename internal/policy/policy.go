@@ -57,6 +57,10 @@ type Policy struct {
 	// "currency": the dashboard shows shoppers the estimate and its formula.
 	ValuePerEvent map[string]string `json:"value_per_event"`
 	ValueBasis    string            `json:"value_basis"`
+
+	// sensitiveIdx maps each listed domain to the index of its first
+	// category in SensitiveCategories; built by Parse.
+	sensitiveIdx map[string]int
 }
 
 // SensitiveCategories are the categories that are never collected.
@@ -135,6 +139,15 @@ func Parse(r io.Reader) (*Policy, error) {
 			return nil, fmt.Errorf("policy: unknown sensitive category %q", c)
 		}
 	}
+	p.sensitiveIdx = map[string]int{}
+	for i, c := range SensitiveCategories {
+		for _, d := range p.Sensitive[c] {
+			d = strings.TrimPrefix(strings.ToLower(d), "*.")
+			if j, ok := p.sensitiveIdx[d]; !ok || i < j {
+				p.sensitiveIdx[d] = i
+			}
+		}
+	}
 	return &p, nil
 }
 
@@ -149,18 +162,26 @@ func contains(xs []string, x string) bool {
 
 // SensitiveCategory returns the category of a host that must never be
 // collected, or "". A pattern "*.gov" matches gov's subdomains and "gov"
-// itself; a plain domain matches itself and its subdomains.
+// itself; a plain domain matches itself and its subdomains. The lookup walks
+// the host's parent domains in an index built by Parse (it is on the
+// ingestion hot path), so it costs a few map lookups, not a scan of the list.
 func (p *Policy) SensitiveCategory(host string) string {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	for _, c := range SensitiveCategories {
-		for _, d := range p.Sensitive[c] {
-			d = strings.TrimPrefix(strings.ToLower(d), "*.")
-			if host == d || strings.HasSuffix(host, "."+d) {
-				return c
-			}
+	h := strings.TrimSuffix(strings.ToLower(host), ".")
+	best := -1
+	for {
+		if i, ok := p.sensitiveIdx[h]; ok && (best < 0 || i < best) {
+			best = i
 		}
+		dot := strings.IndexByte(h, '.')
+		if dot < 0 {
+			break
+		}
+		h = h[dot+1:]
 	}
-	return ""
+	if best < 0 {
+		return ""
+	}
+	return SensitiveCategories[best]
 }
 
 // ScrubSegment returns the replacement for a path segment that looks

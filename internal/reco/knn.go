@@ -93,20 +93,7 @@ func (m *knn) score(c *corpus, prefix []int32, s *scratch) {
 			nb = append(nb, neighbor{si, sim})
 		}
 	}
-	// The candidates come most recent first; a stable sort keeps that order
-	// among equal similarities.
-	slices.SortStableFunc(nb, func(a, b neighbor) int {
-		switch {
-		case a.sim > b.sim:
-			return -1
-		case a.sim < b.sim:
-			return 1
-		}
-		return 0
-	})
-	if len(nb) > m.k {
-		nb = nb[:m.k]
-	}
+	nb = topNeighbors(nb, m.k)
 	s.nb = nb
 	nsess := float64(len(c.sessions))
 	for _, x := range nb {
@@ -222,4 +209,23 @@ func stepWeight(kind string, i int) float64 {
 		return 0
 	}
 	return 1 // same
+}
+
+// topNeighbors keeps the k most similar neighbours. The sort is stable: the
+// candidates come most recent first, and that order stays among equal
+// similarities.
+func topNeighbors(nb []neighbor, k int) []neighbor {
+	slices.SortStableFunc(nb, func(a, b neighbor) int {
+		switch {
+		case a.sim > b.sim:
+			return -1
+		case a.sim < b.sim:
+			return 1
+		}
+		return 0
+	})
+	if len(nb) > k {
+		nb = nb[:k]
+	}
+	return nb
 }

@@ -2,7 +2,6 @@ package reco
 
 import (
 	"math"
-	"slices"
 )
 
 // vstan is V-STAN (Ludewig, Latifi and Jannach 2021; session-rec
@@ -77,18 +76,7 @@ func (m *vstan) score(c *corpus, prefix []int32, s *scratch) {
 			nb = append(nb, neighbor{si, sim})
 		}
 	}
-	slices.SortStableFunc(nb, func(a, b neighbor) int {
-		switch {
-		case a.sim > b.sim:
-			return -1
-		case a.sim < b.sim:
-			return 1
-		}
-		return 0
-	})
-	if len(nb) > m.k {
-		nb = nb[:m.k]
-	}
+	nb = topNeighbors(nb, m.k)
 	s.nb = nb
 	nsess := float64(len(c.sessions))
 	for _, x := range nb {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -126,17 +127,11 @@ func (s *Site) handleAdminCreateCampaign(w http.ResponseWriter, r *http.Request)
 	http.Redirect(w, r, "/admin/", http.StatusSeeOther)
 }
 
+// atoiDefault reads a small non-negative integer field, def when it is not one.
 func atoiDefault(s string, def int) int {
-	n := 0
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 7 {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 || n > 9_999_999 {
 		return def
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return def
-		}
-		n = n*10 + int(c-'0')
 	}
 	return n
 }
