@@ -280,11 +280,19 @@ test('rewards: link the store account, earn the credit, redeem it; delete a site
     if (!dash) await new Promise((r) => setTimeout(r, 100));
   }
   await dash.waitForLoadState();
+  // The dashboard shows the earned credit too.
+  const rewardText = await dash.textContent('#reward');
+  assert.match(rewardText, /You earned 10\.00 USD/, rewardText);
   const beforeDel = await exported();
   assert.ok(beforeDel.some((e) => e.domain === 'localhost'));
   await Promise.all([dash.waitForLoadState(), dash.click('form[action="/me/delete"]:has(input[name="site"][value="localhost"]) button')]);
   await dash.waitForTimeout(300);
   assert.equal((await exported()).filter((e) => e.domain === 'localhost').length, 0, 'the site is deleted');
+  assert.match(await dash.textContent('#receipt'), /everything from localhost/);
+  // ... and from the dashboard's pages: the by-site table and the event list.
+  await dash.goto(`${srv.base}/me`);
+  assert.doesNotMatch(await dash.textContent('#by-site'), /localhost/);
+  assert.doesNotMatch(await dash.textContent('#events'), /localhost/);
   await dash.close();
 
   // Leave the panel from the popup; the reward stays.
