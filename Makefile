@@ -14,7 +14,7 @@ export VITRINE_TEST_POSTGRES := $(PG_DEFAULT)
 endif
 endif
 
-.PHONY: all build test test-go test-extension e2e-extension chromium extension lint lint-extension fmt bench bench-import bench-extension fuzz clean demo
+.PHONY: all build test test-go test-extension e2e-extension chromium firefox extension lint lint-extension fmt bench bench-import bench-extension fuzz clean demo
 
 all: build
 
@@ -57,7 +57,17 @@ chromium:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(CHROMIUM_PKGS); fi; \
 	fi
 
-e2e-extension: build chromium extension/node_modules
+# Debian's Firefox ESR (and its French) for the Firefox end-to-end test,
+# driven over WebDriver BiDi, which every Firefox has built in.
+FIREFOX_PKGS := firefox-esr firefox-esr-l10n-fr
+firefox:
+	@if [ ! -x /usr/bin/firefox-esr ] || ! dpkg -s firefox-esr-l10n-fr >/dev/null 2>&1; then \
+	  echo "installing Debian's $(FIREFOX_PKGS) for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FIREFOX_PKGS); \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FIREFOX_PKGS); fi; \
+	fi
+
+e2e-extension: build chromium firefox extension/node_modules
 	cd extension && VITRINE_BIN=$(CURDIR)/bin/vitrine npm run e2e
 
 lint-extension: extension/node_modules
