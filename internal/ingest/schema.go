@@ -135,7 +135,9 @@ func Parse(body []byte, installID string, clk Rules) (Batch, error) {
 	}
 	var wire []wireEvent
 	var raw []json.RawMessage
-	if err := strictDecode(body, &fast); err == nil {
+	if evs, ok := decodeFast(body); ok {
+		wire = evs
+	} else if err := strictDecode(body, &fast); err == nil {
 		wire = fast.Events
 	} else {
 		// Slow path: find out whether the batch itself or some events are bad.
@@ -166,6 +168,8 @@ func Parse(body []byte, installID string, clk Rules) (Batch, error) {
 	}
 	b.Events = make([]vitrine.Event, 0, n)
 	b.Index = make([]int, 0, n)
+	// The payloads of the batch share one buffer (each is a capped slice of it).
+	buf := make([]byte, 0, len(body))
 	for i := 0; i < n; i++ {
 		var w wireEvent
 		if raw != nil {
@@ -176,7 +180,7 @@ func Parse(body []byte, installID string, clk Rules) (Batch, error) {
 		} else {
 			w = wire[i]
 		}
-		e, reason := validate(&w, installID, clk)
+		e, reason := validate(&w, installID, clk, &buf)
 		if reason != "" {
 			id := ""
 			if ids.ValidUUID(w.ID) {
@@ -284,7 +288,7 @@ func ValidUUIDv7(s string) bool {
 
 // validate checks one decoded event and builds what is stored. It returns a
 // reason when the event is refused.
-func validate(w *wireEvent, installID string, clk Rules) (vitrine.Event, string) {
+func validate(w *wireEvent, installID string, clk Rules, buf *[]byte) (vitrine.Event, string) {
 	var e vitrine.Event
 	if w.ID == "" {
 		return e, "field id is required: a UUIDv7 made on the device"
@@ -315,7 +319,7 @@ func validate(w *wireEvent, installID string, clk Rules) (vitrine.Event, string)
 	}
 	e = vitrine.Event{ID: strings.ToLower(w.ID), InstallID: installID, Type: t, Scope: scope,
 		OccurredAt: ts.UTC().Truncate(time.Millisecond), ReceivedAt: clk.Now.UTC().Truncate(time.Millisecond)}
-	var payload any
+	start := len(*buf)
 	switch t {
 	case vitrine.EventPageView:
 		if r := only(w, "url", "referrer_domain", "dwell_ms"); r != "" {
@@ -345,7 +349,7 @@ func validate(w *wireEvent, installID string, clk Rules) (vitrine.Event, string)
 			}
 			p.DwellMS = *w.DwellMS
 		}
-		e.Domain, payload = host, p
+		e.Domain, *buf = host, p.appendJSON(*buf)
 	case vitrine.EventLinkClick:
 		if r := only(w, "from", "to"); r != "" {
 			return e, r
@@ -360,7 +364,8 @@ func validate(w *wireEvent, installID string, clk Rules) (vitrine.Event, string)
 		if _, r := clk.urls.check("to", *w.To); r != "" {
 			return e, r
 		}
-		e.Domain, payload = host, linkClickPayload{From: *w.From, To: *w.To}
+		p := linkClickPayload{From: *w.From, To: *w.To}
+		e.Domain, *buf = host, p.appendJSON(*buf)
 	case vitrine.EventProductView:
 		if r := only(w, "url", "facts"); r != "" {
 			return e, r
@@ -376,7 +381,8 @@ func validate(w *wireEvent, installID string, clk Rules) (vitrine.Event, string)
 		if err := compare.Validate(&req); err != nil {
 			return e, vitrine.ErrorMessage(err)
 		}
-		e.Domain, payload = host, productViewPayload{URL: *w.URL, Facts: req.Facts}
+		p := productViewPayload{URL: *w.URL, Facts: req.Facts}
+		e.Domain, *buf = host, p.appendJSON(*buf)
 	default: // comparison_shown, comparison_clicked
 		if r := only(w, "domain", "product_id", "status"); r != "" {
 			return e, r
@@ -397,13 +403,10 @@ func validate(w *wireEvent, installID string, clk Rules) (vitrine.Event, string)
 		if !token(*w.Status) {
 			return e, "field status must be a word such as match, no_match or own_site"
 		}
-		e.Domain, payload = d, comparisonPayload{Domain: d, ProductID: *w.ProductID, Status: *w.Status}
+		p := comparisonPayload{Domain: d, ProductID: *w.ProductID, Status: *w.Status}
+		e.Domain, *buf = d, p.appendJSON(*buf)
 	}
-	b, err := json.Marshal(payload)
-	if err != nil {
-		return e, "event cannot be encoded"
-	}
-	e.Payload = b
+	e.Payload = (*buf)[start:len(*buf):len(*buf)]
 	return e, ""
 }
 
@@ -445,6 +448,11 @@ func (c *urlChecker) check(field, raw string) (string, string) {
 	}
 	if len(raw) > MaxURLLen {
 		return "", fmt.Sprintf("field %s is longer than %d bytes", field, MaxURLLen)
+	}
+	// The common shape is decided by a byte scan (the policy's own, checked
+	// against ScrubURL); anything else takes the full path below.
+	if host, ok := c.pol.QuickScrubbed(raw); ok && validHost(host) {
+		return host, ""
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {

@@ -33,7 +33,8 @@ type SegmentRule struct {
 	CaseInsensitive bool   `json:"case_insensitive,omitempty"`
 	Replacement     string `json:"replacement"`
 
-	re *regexp.Regexp
+	re   *regexp.Regexp
+	scan func(string) bool // the same test as re, as a byte scan (fast.go), or nil
 }
 
 // Scrub says how URLs are scrubbed before they leave the device.
@@ -105,15 +106,9 @@ func Parse(r io.Reader) (*Policy, error) {
 		if strings.Contains(r.Pattern, "(?") && !strings.Contains(r.Pattern, "(?:") {
 			return nil, fmt.Errorf("policy: segment rule %q: inline flags are not portable to JavaScript, use case_insensitive", r.Name)
 		}
-		pat := r.Pattern
-		if r.CaseInsensitive {
-			pat = "(?i)" + pat
-		}
-		re, err := regexp.Compile(pat)
-		if err != nil {
+		if err := compileRule(r); err != nil {
 			return nil, fmt.Errorf("policy: segment rule %q: %w", r.Name, err)
 		}
-		r.re = re
 	}
 	if !money.IsCurrency(p.ValuePerEvent["currency"]) {
 		return nil, fmt.Errorf("policy: value_per_event.currency must be an ISO 4217 code")
@@ -191,7 +186,7 @@ func (p *Policy) ScrubSegment(seg string) string {
 		if len(seg) < r.MinLength {
 			continue
 		}
-		if (r.Builtin == "token" && looksLikeToken(seg)) || (r.re != nil && r.re.MatchString(seg)) {
+		if (r.Builtin == "token" && looksLikeToken(seg)) || (r.Builtin == "" && r.matches(seg)) {
 			return r.Replacement
 		}
 	}

@@ -81,6 +81,9 @@ func (p *Policy) ScrubURL(raw string) (string, error) {
 // IsScrubbed reports whether a URL is already in scrubbed form: the server
 // refuses URLs the device should have scrubbed, rather than storing them.
 func (p *Policy) IsScrubbed(raw string) bool {
+	if _, ok := p.QuickScrubbed(raw); ok {
+		return true
+	}
 	s, err := p.ScrubURL(raw)
 	return err == nil && s == raw
 }
