@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -137,7 +137,7 @@ type StoreInfo struct {
 	Currency string   `json:"currency,omitempty"`
 }
 
-// entry is one product held in memory.
+// entry is one product loaded by a refresh.
 type entry struct {
 	item    vitrine.Item
 	history []vitrine.PricePoint
@@ -154,13 +154,10 @@ type Service struct {
 	// MaxHistoryPoints bounds the sparkline.
 	MaxHistoryPoints int
 
-	mu         sync.RWMutex
-	version    int64
-	loaded     bool
-	byID       map[string]*entry
-	byGTIN     map[string][]string
-	byBrandMPN map[string][]string
-	byMPN      map[string][]string
+	mu      sync.RWMutex
+	version int64
+	loaded  bool
+	cat     memCatalog
 }
 
 // Refresh loads what changed since the last refresh and returns how many
@@ -195,72 +192,22 @@ func (s *Service) Refresh(ctx context.Context) (int, error) {
 		}
 		s.Matcher.Upsert(items)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.byID == nil {
-		s.byID = make(map[string]*entry, len(batch))
-		s.byGTIN, s.byBrandMPN, s.byMPN = map[string][]string{}, map[string][]string{}, map[string][]string{}
-	}
-	for i := range batch {
-		e := &batch[i]
-		if old := s.byID[e.item.ID]; old != nil {
-			s.unindex(old)
+	// Applied in chunks, so that requests are not held up for long.
+	for lo := 0; lo < len(batch); lo += refreshChunk {
+		s.mu.Lock()
+		for i := lo; i < min(lo+refreshChunk, len(batch)); i++ {
+			s.cat.put(batch[i].item, batch[i].history)
 		}
-		s.byID[e.item.ID] = e
-		s.index(e)
+		s.mu.Unlock()
 	}
+	s.mu.Lock()
 	s.version, s.loaded = v, true
+	s.mu.Unlock()
 	return len(batch), nil
 }
 
-func keysOf(it vitrine.Item) (gtin, brandMPN, mpn string) {
-	gtin = it.GTIN
-	if m := ident.NormalizeMPN(it.MPN); m != "" {
-		if b := ident.NormalizeBrand(it.Brand); b != "" {
-			brandMPN = b + "|" + m
-		}
-		if len(m) >= 5 && ident.LooksLikeModelNumber(it.MPN) {
-			mpn = m
-		}
-	}
-	return
-}
-
-func (s *Service) index(e *entry) {
-	g, bm, m := keysOf(e.item)
-	add := func(idx map[string][]string, k string) {
-		if k != "" {
-			idx[k] = append(idx[k], e.item.ID)
-		}
-	}
-	add(s.byGTIN, g)
-	add(s.byBrandMPN, bm)
-	add(s.byMPN, m)
-}
-
-func (s *Service) unindex(e *entry) {
-	g, bm, m := keysOf(e.item)
-	del := func(idx map[string][]string, k string) {
-		if k == "" {
-			return
-		}
-		ids := idx[k]
-		for i, id := range ids {
-			if id == e.item.ID {
-				ids = append(ids[:i:i], ids[i+1:]...)
-				break
-			}
-		}
-		if len(ids) == 0 {
-			delete(idx, k)
-		} else {
-			idx[k] = ids
-		}
-	}
-	del(s.byGTIN, g)
-	del(s.byBrandMPN, bm)
-	del(s.byMPN, m)
-}
+// refreshChunk bounds how many products one write-lock hold applies.
+const refreshChunk = 4096
 
 // Follow refreshes every interval until ctx ends, logging failures.
 func (s *Service) Follow(ctx context.Context, interval time.Duration) {
@@ -292,7 +239,7 @@ func (s *Service) logger() *slog.Logger {
 func (s *Service) Size() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.byID)
+	return s.cat.Len()
 }
 
 // Limits on request fields.
@@ -408,14 +355,14 @@ func (s *Service) Compare(ctx context.Context, req Request) (Response, error) {
 	if !loaded {
 		return resp, vitrine.Errorf(vitrine.EUNAVAILABLE, "the catalog is still loading, try again in a few seconds")
 	}
-	best, conf, by, alts := s.find(req.Facts)
+	best, history, conf, by, alts := s.find(req.Facts)
 	if best == nil {
 		return resp, nil
 	}
 	now := s.now()
 	resp.Status, resp.Confidence, resp.MatchedBy = "match", round3(conf), by
 	resp.Strength = strength(by, conf)
-	it := best.item
+	it := best
 	price := it.Offer.EffectivePrice(now)
 	resp.Offer = &Offer{ProductID: it.ID, Title: it.Title, Brand: it.Brand, Link: it.Link, ImageLink: it.ImageLink,
 		Price: price, Availability: it.Offer.Availability, Condition: it.Condition}
@@ -424,9 +371,9 @@ func (s *Service) Compare(ctx context.Context, req Request) (Response, error) {
 		resp.Offer.RegularPrice = &p
 	}
 	resp.Comparison, resp.NoComparison = s.comparison(req, price)
-	if len(best.history) > 0 {
-		h := &History{HistorySummary: vitrine.SummarizeHistory(best.history, now)}
-		pts := best.history
+	if len(history) > 0 {
+		h := &History{HistorySummary: vitrine.SummarizeHistory(history, now)}
+		pts := history
 		if max := s.maxPoints(); len(pts) > max {
 			pts = pts[len(pts)-max:]
 		}
@@ -437,9 +384,13 @@ func (s *Service) Compare(ctx context.Context, req Request) (Response, error) {
 	}
 	s.mu.RLock()
 	for _, a := range alts {
-		if e := s.byID[a.ID]; e != nil && a.ID != it.ID && len(resp.Alternatives) < 3 {
-			resp.Alternatives = append(resp.Alternatives, Alternative{ProductID: a.ID, Title: e.item.Title,
-				Price: e.item.Offer.EffectivePrice(now), Confidence: round3(a.Prob), Link: e.item.Link})
+		if len(resp.Alternatives) >= 3 || a.ID == it.ID {
+			continue
+		}
+		if n, ok := s.cat.lookup(a.ID); ok {
+			e := s.cat.get(n)
+			resp.Alternatives = append(resp.Alternatives, Alternative{ProductID: a.ID, Title: e.Title,
+				Price: e.Offer.EffectivePrice(now), Confidence: round3(a.Prob), Link: e.Link})
 		}
 	}
 	s.mu.RUnlock()
@@ -472,44 +423,52 @@ func strength(by string, conf float64) string {
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 
-// find looks a product up by identifiers, then by text.
-func (s *Service) find(f Facts) (*entry, float64, string, []Scored) {
+// find looks a product up by identifiers, then by text, and returns it with
+// its price history.
+func (s *Service) find(f Facts) (*product, []vitrine.PricePoint, float64, string, []Scored) {
 	s.mu.RLock()
+	defer s.mu.RUnlock()
+	found := func(n uint32) (*product, []vitrine.PricePoint) {
+		p := s.cat.get(n)
+		return &p, s.cat.history(n)
+	}
 	if g, err := ident.NormalizeGTIN(f.GTIN); err == nil {
-		if e := s.pick(s.byGTIN[g], f); e != nil {
-			s.mu.RUnlock()
-			return e, 0.99, "gtin", nil
+		if n, ok := s.pick(keyGTIN, g, f); ok {
+			p, h := found(n)
+			return p, h, 0.99, "gtin", nil
 		}
 	}
 	m := ident.NormalizeMPN(f.MPN)
 	if b := ident.NormalizeBrand(f.Brand); m != "" && b != "" {
-		if e := s.pick(s.byBrandMPN[b+"|"+m], f); e != nil {
-			s.mu.RUnlock()
-			return e, 0.97, "mpn", nil
+		if n, ok := s.pick(keyBrandMPN, b+"|"+m, f); ok {
+			p, h := found(n)
+			return p, h, 0.97, "mpn", nil
 		}
 	}
 	// A distinctive model number alone, when the brands do not disagree.
 	if m != "" && len(m) >= 5 && ident.LooksLikeModelNumber(f.MPN) {
-		if e := s.pick(s.byMPN[m], f); e != nil && brandsAgree(f.Brand, e.item.Brand) {
-			s.mu.RUnlock()
-			return e, 0.93, "model", nil
+		if n, ok := s.pick(keyMPN, m, f); ok {
+			if p := s.cat.get(n); brandsAgree(f.Brand, p.Brand) {
+				return &p, s.cat.history(n), 0.93, "model", nil
+			}
 		}
 	}
-	s.mu.RUnlock()
 	if s.Matcher == nil || f.Title == "" {
-		return nil, 0, "", nil
+		return nil, nil, 0, "", nil
 	}
+	// The matcher has its own lock: do not hold ours while it works.
+	s.mu.RUnlock()
 	cands := s.Matcher.Match(f, 5)
-	if len(cands) == 0 || cands[0].Prob < s.Matcher.Threshold() {
-		return nil, 0, "", nil
-	}
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	e := s.byID[cands[0].ID]
-	if e == nil {
-		return nil, 0, "", nil
+	if len(cands) == 0 || cands[0].Prob < s.Matcher.Threshold() {
+		return nil, nil, 0, "", nil
 	}
-	return e, cands[0].Prob, "text", cands[1:]
+	n, ok := s.cat.lookup(cands[0].ID)
+	if !ok {
+		return nil, nil, 0, "", nil
+	}
+	p, h := found(n)
+	return p, h, cands[0].Prob, "text", cands[1:]
 }
 
 func brandsAgree(a, b string) bool {
@@ -517,47 +476,45 @@ func brandsAgree(a, b string) bool {
 	return na == "" || nb == "" || na == nb
 }
 
-// pick chooses among products sharing an identifier: the variant whose
-// attributes match the page's, else the first in stock, else the first.
-func (s *Service) pick(ids []string, f Facts) *entry {
-	if len(ids) == 0 {
-		return nil
+// pick chooses among products sharing an identifier key of kind k: the
+// variant whose attributes match the page's, else the first in stock, else
+// the first (by product id). Call with the read lock held.
+func (s *Service) pick(k int, key string, f Facts) (uint32, bool) {
+	type cand struct {
+		n  uint32
+		id string
 	}
-	es := make([]*entry, 0, len(ids))
-	for _, id := range ids {
-		if e := s.byID[id]; e != nil {
-			es = append(es, e)
-		}
+	var es []cand
+	s.cat.each(k, key, func(n uint32) { es = append(es, cand{n, s.cat.idOf(n)}) })
+	if len(es) == 0 {
+		return 0, false
 	}
-	sort.Slice(es, func(i, j int) bool { return es[i].item.ID < es[j].item.ID })
+	slices.SortFunc(es, func(a, b cand) int { return strings.Compare(a.id, b.id) })
 	if len(f.Variants) > 0 {
-		bestScore, best := 0, (*entry)(nil)
-		for _, e := range es {
+		bestScore, best := 0, -1
+		for i, e := range es {
 			score := 0
 			for k, v := range f.Variants {
-				for _, av := range e.item.Attributes[strings.ToLower(k)] {
+				for _, av := range s.cat.attribute(e.n, strings.ToLower(k)) {
 					if strings.EqualFold(strings.TrimSpace(av), strings.TrimSpace(v)) {
 						score++
 					}
 				}
 			}
 			if score > bestScore {
-				bestScore, best = score, e
+				bestScore, best = score, i
 			}
 		}
-		if best != nil {
-			return best
+		if best >= 0 {
+			return es[best].n, true
 		}
 	}
 	for _, e := range es {
-		if e.item.Offer.Availability == vitrine.InStock {
-			return e
+		if s.cat.availability(e.n) == vitrine.InStock {
+			return e.n, true
 		}
 	}
-	if len(es) == 0 {
-		return nil
-	}
-	return es[0]
+	return es[0].n, true
 }
 
 // comparison sets the page price against the store price, in the shopper's

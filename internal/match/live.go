@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"sync"
+
+	"github.com/vitrine/vitrine/internal/match/flat"
 )
 
 // This file is the live matcher behind POST /v1/compare: one shopper's page
@@ -83,20 +85,25 @@ type Matcher struct {
 	// threshold, and 10 costs half; see RESULTS.md section 13).
 	K int
 
-	mu      sync.RWMutex
-	terms   map[string]uint32 // term -> id
-	post    [][]lpost         // by term id; product numbers ascending
-	idxDF   []int32           // live products with the term as a BM25 term
-	featDF  []int32           // live products with the term as a feature token
-	docs    []ldoc            // by product number (append only)
-	byID    map[string]uint32 // record id -> live product number
-	extraID map[string][]uint32
-	live    int
-	dead    int // tombstoned product numbers whose postings are still listed
-	deadPos int // postings of tombstoned products
-	allPos  int // all postings
-	idxLen  float64
-	featLen float64
+	// Everything below is held in pointer-free memory (package flat): the
+	// garbage collector does not trace millions of strings and slices.
+	mu       sync.RWMutex
+	terms    flat.Table         // term -> term id
+	termRefs []flat.Ref         // by term id: the term's text in termText
+	termText flat.Arena         // term strings (terms are never removed)
+	post     flat.Lists[lpost]  // by term id; product numbers ascending
+	extra    flat.Lists[uint32] // by term id: products holding the term as an identifier that is not one of their BM25 terms
+	idxDF    []int32            // live products with the term as a BM25 term
+	featDF   []int32            // live products with the term as a feature token
+	docs     []ldoc             // by product number (append only)
+	text     flat.Arena         // the records' fields (see putRec)
+	byID     flat.Table         // record id -> latest product number with that id (alive or not)
+	live     int
+	dead     int // tombstoned product numbers whose postings are still listed
+	deadPos  int // postings of tombstoned products
+	allPos   int // all postings
+	idxLen   float64
+	featLen  float64
 }
 
 type lpost struct {
@@ -106,14 +113,48 @@ type lpost struct {
 }
 
 type ldoc struct {
-	rec   Record
+	rec   flat.Ref // the record in text
 	dl    float32
 	alive bool
 }
 
+// recFields is the number of Record fields stored for each product.
+const recFields = 7
+
+// putRec stores r's fields in the text arena.
+func (x *Matcher) putRec(r Record) flat.Ref {
+	return x.text.AddStrings(r.ID, r.Title, r.Brand, r.ModelNo, r.Description, r.Category, r.Price)
+}
+
+// rec returns the record of product d. Its strings share the arena's
+// memory (no copy), and stay valid after the lock is released.
+func (x *Matcher) rec(d uint32) Record {
+	var f [recFields]string
+	x.text.Strings(x.docs[d].rec, f[:])
+	return Record{ID: f[0], Title: f[1], Brand: f[2], ModelNo: f[3], Description: f[4], Category: f[5], Price: f[6]}
+}
+
+// docID returns the record id of product d.
+func (x *Matcher) docID(d uint32) string { return x.text.String(x.docs[d].rec) }
+
+// termKey returns the text of term id.
+func (x *Matcher) termKey(id uint32) string { return x.termText.String(x.termRefs[id]) }
+
+// term returns the id of term s.
+func (x *Matcher) term(s string) (uint32, bool) { return x.terms.Get(s, x.termKey) }
+
+// liveDoc returns the live product number of record id.
+func (x *Matcher) liveDoc(id string) (uint32, bool) {
+	d, ok := x.byID.Get(id, x.docID)
+	if !ok || !x.docs[d].alive {
+		return 0, false
+	}
+	return d, true
+}
+
 // NewMatcher returns an empty matcher scoring with m.
 func NewMatcher(m *Model) *Matcher {
-	return &Matcher{model: m, fast: newFastModel(m), K: 10, terms: map[string]uint32{}, byID: map[string]uint32{}, extraID: map[string][]uint32{}}
+	return &Matcher{model: m, fast: newFastModel(m), K: 10}
 }
 
 // Model is the model the matcher scores with.
@@ -153,9 +194,8 @@ func (x *Matcher) Delete(ids []string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for _, id := range ids {
-		if d, ok := x.byID[id]; ok {
+		if d, ok := x.liveDoc(id); ok {
 			x.remove(d)
-			delete(x.byID, id)
 		}
 	}
 	x.maybeCompact()
@@ -199,12 +239,14 @@ func termsOf(r Record) recTerms {
 }
 
 func (x *Matcher) termID(s string) uint32 {
-	if id, ok := x.terms[s]; ok {
+	if id, ok := x.term(s); ok {
 		return id
 	}
-	id := uint32(len(x.post))
-	x.terms[s] = id
-	x.post = append(x.post, nil)
+	id := uint32(len(x.termRefs))
+	x.termRefs = append(x.termRefs, x.termText.AddStrings(s))
+	x.terms.Add(s, id)
+	x.post.Extend(int(id) + 1)
+	x.extra.Extend(int(id) + 1)
 	x.idxDF = append(x.idxDF, 0)
 	x.featDF = append(x.featDF, 0)
 	return id
@@ -218,9 +260,9 @@ func (x *Matcher) upsert(records []Record) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for i, r := range records {
-		if d, ok := x.byID[r.ID]; ok {
-			if sameText(x.docs[d].rec, r) {
-				x.docs[d].rec = r
+		if d, ok := x.liveDoc(r.ID); ok {
+			if sameText(x.rec(d), r) {
+				x.docs[d].rec = x.putRec(r)
 				continue
 			}
 			x.remove(d)
@@ -232,8 +274,8 @@ func (x *Matcher) upsert(records []Record) {
 
 func (x *Matcher) add(r Record, t recTerms) {
 	d := uint32(len(x.docs))
-	x.docs = append(x.docs, ldoc{rec: r, dl: float32(len(t.terms)), alive: true})
-	x.byID[r.ID] = d
+	x.docs = append(x.docs, ldoc{rec: x.putRec(r), dl: float32(len(t.terms)), alive: true})
+	x.byID.Put(r.ID, d, x.docID)
 	x.live++
 	x.idxLen += float64(len(t.terms))
 	x.featLen += float64(t.flen)
@@ -251,16 +293,15 @@ func (x *Matcher) add(r Record, t recTerms) {
 	}
 	for _, s := range order {
 		id := x.termID(s)
-		x.post[id] = append(x.post[id], lpost{doc: d, tf: uint16(min(tf[s], math.MaxUint16)), id: ids[s]})
+		x.post.Append(id, lpost{doc: d, tf: uint16(min(tf[s], math.MaxUint16)), id: ids[s]})
 		x.idxDF[id]++
 		x.allPos++
 		delete(ids, s)
 	}
 	// Identifiers that are not BM25 terms (a squashed model number, a GTIN).
 	for s := range ids {
-		l := x.extraID[s]
-		if len(l) <= 64 {
-			x.extraID[s] = append(l, d)
+		if id := x.termID(s); x.extra.Count(id) <= 64 {
+			x.extra.Append(id, d)
 		}
 	}
 	for _, s := range t.feat {
@@ -274,7 +315,7 @@ func (x *Matcher) remove(d uint32) {
 	if !doc.alive {
 		return
 	}
-	t := termsOf(doc.rec)
+	t := termsOf(x.rec(d))
 	doc.alive = false
 	x.live--
 	x.dead++
@@ -284,14 +325,16 @@ func (x *Matcher) remove(d uint32) {
 	for _, s := range t.terms {
 		if !seen[s] {
 			seen[s] = true
-			x.idxDF[x.terms[s]]--
+			id, _ := x.term(s)
+			x.idxDF[id]--
 			x.deadPos++
 		}
 	}
 	for _, s := range t.feat {
-		x.featDF[x.terms[s]]--
+		id, _ := x.term(s)
+		x.featDF[id]--
 	}
-	doc.rec = Record{ID: doc.rec.ID}
+	// The text stays in the arena until compaction (the id is kept then).
 }
 
 // maybeCompact drops tombstoned postings when they are a quarter of all.
@@ -305,29 +348,19 @@ func (x *Matcher) maybeCompact() {
 // compact removes the postings of tombstoned products. Call with the write
 // lock held.
 func (x *Matcher) compact() {
-	for id, ps := range x.post {
-		out := ps[:0]
-		for _, p := range ps {
-			if x.docs[p.doc].alive {
-				out = append(out, p)
-			}
+	x.post.Compact(func(p lpost) bool { return x.docs[p.doc].alive })
+	x.extra.Compact(func(d uint32) bool { return x.docs[d].alive })
+	// Rewrite the records' text without the replaced versions; a dead
+	// product keeps its id (the byID table finds keys through it).
+	var text flat.Arena
+	for d := range x.docs {
+		r := x.rec(uint32(d))
+		if !x.docs[d].alive {
+			r = Record{ID: r.ID}
 		}
-		clear(ps[len(out):])
-		x.post[id] = slices.Clip(out)
+		x.docs[d].rec = text.AddStrings(r.ID, r.Title, r.Brand, r.ModelNo, r.Description, r.Category, r.Price)
 	}
-	for s, l := range x.extraID {
-		out := l[:0]
-		for _, d := range l {
-			if x.docs[d].alive {
-				out = append(out, d)
-			}
-		}
-		if len(out) == 0 {
-			delete(x.extraID, s)
-		} else {
-			x.extraID[s] = out
-		}
-	}
+	x.text = text
 	x.allPos -= x.deadPos
 	x.deadPos, x.dead = 0, 0
 }
@@ -361,12 +394,12 @@ func (x *Matcher) search(q recTerms, k int) []scoredDoc {
 			continue
 		}
 		seen[s] = true
-		id, ok := x.terms[s]
+		id, ok := x.term(s)
 		if !ok || x.idxDF[id] <= 0 {
 			continue
 		}
 		df := float64(x.idxDF[id])
-		qs = append(qs, qterm{id: id, idf: math.Log(1 + (n-df+0.5)/(df+0.5)), n: len(x.post[id])})
+		qs = append(qs, qterm{id: id, idf: math.Log(1 + (n-df+0.5)/(df+0.5)), n: x.post.Count(id)})
 	}
 	sort.Slice(qs, func(i, j int) bool { return qs[i].n < qs[j].n || qs[i].n == qs[j].n && qs[i].id < qs[j].id })
 	bm := func(idf float64, p lpost) float64 {
@@ -376,7 +409,7 @@ func (x *Matcher) search(q recTerms, k int) []scoredDoc {
 	acc := make(map[uint32]float64, 2*poolSize)
 	i := 0
 	for ; i < len(qs) && qs[i].n <= fullPostings; i++ {
-		for _, p := range x.post[qs[i].id] {
+		for _, p := range x.post.List(qs[i].id) {
 			if x.docs[p.doc].alive {
 				acc[p.doc] += bm(qs[i].idf, p)
 			}
@@ -386,7 +419,7 @@ func (x *Matcher) search(q recTerms, k int) []scoredDoc {
 		// Too few candidates from rare terms: take some products of the
 		// rarest common term (scored by the loop below like the others).
 		added := 0
-		for _, p := range x.post[qs[i].id] {
+		for _, p := range x.post.List(qs[i].id) {
 			if added >= seedPostings {
 				break
 			}
@@ -403,7 +436,7 @@ func (x *Matcher) search(q recTerms, k int) []scoredDoc {
 		}
 		slices.Sort(docs)
 		for ; i < len(qs); i++ {
-			ps := x.post[qs[i].id]
+			ps := x.post.List(qs[i].id)
 			lo := 0
 			for _, d := range docs {
 				// First posting at or after d, in ps[lo:].
@@ -429,14 +462,18 @@ func (x *Matcher) search(q recTerms, k int) []scoredDoc {
 	byID := map[uint32]bool{}
 	for _, s := range q.ids {
 		var hits []uint32
-		if id, ok := x.terms[s]; ok && x.idxDF[id] > 0 && x.idxDF[id] <= maxIDDocs {
-			for _, p := range x.post[id] {
+		id, ok := x.term(s)
+		if !ok {
+			continue
+		}
+		if x.idxDF[id] > 0 && x.idxDF[id] <= maxIDDocs {
+			for _, p := range x.post.List(id) {
 				if p.id && x.docs[p.doc].alive {
 					hits = append(hits, p.doc)
 				}
 			}
 		}
-		for _, d := range x.extraID[s] {
+		for _, d := range x.extra.List(id) {
 			if x.docs[d].alive && !slices.Contains(hits, d) {
 				hits = append(hits, d)
 			}
@@ -455,7 +492,7 @@ func (x *Matcher) search(q recTerms, k int) []scoredDoc {
 		if a.score != c.score {
 			return a.score < c.score
 		}
-		return x.docs[a.doc].rec.ID > x.docs[c.doc].rec.ID
+		return x.docID(a.doc) > x.docID(c.doc)
 	}
 	h := make([]scoredDoc, 0, k+1) // min-heap: the worst kept at h[0]
 	push := func(c scoredDoc) {
@@ -555,14 +592,14 @@ func (x *Matcher) score(q Record, K int, extra string) []LiveCandidate {
 	res := x.search(qt, max(K, poolSize))
 	pool := make([]Record, len(res), len(res)+1)
 	for i, r := range res {
-		pool[i] = x.docs[r.doc].rec
+		pool[i] = x.rec(r.doc)
 	}
 	nc := min(K, len(pool))
 	if extra != "" {
-		d, ok := x.byID[extra]
+		d, ok := x.liveDoc(extra)
 		if ok && !slices.ContainsFunc(pool[:nc], func(r Record) bool { return r.ID == extra }) {
 			// Score it as an extra candidate; it joins the context pool too.
-			pool = slices.Insert(pool, nc, x.docs[d].rec)
+			pool = slices.Insert(pool, nc, x.rec(d))
 			nc++
 		}
 	}
@@ -577,13 +614,13 @@ func (x *Matcher) score(q Record, K int, extra string) []LiveCandidate {
 	c := corpus{n: float64(x.live + 1), df: make(map[string]int, 16*len(pool)), avgdl: (x.featLen + float64(qt.flen)) / float64(x.live+1)}
 	for _, s := range qt.feat {
 		c.df[s] = 1
-		if id, ok := x.terms[s]; ok {
+		if id, ok := x.term(s); ok {
 			c.df[s] += int(x.featDF[id])
 		}
 	}
 	addDF := func(s string) {
 		if _, ok := c.df[s]; !ok {
-			if id, ok := x.terms[s]; ok {
+			if id, ok := x.term(s); ok {
 				c.df[s] = int(x.featDF[id])
 			}
 		}

@@ -113,7 +113,7 @@ func TestMatcherSearchEqualsIndex(t *testing.T) {
 		x.mu.RLock()
 		ids := make([]string, len(got))
 		for k, g := range got {
-			ids[k] = x.docs[g.doc].rec.ID
+			ids[k] = x.docID(g.doc)
 		}
 		x.mu.RUnlock()
 		x.mu.RUnlock()
