@@ -14,7 +14,7 @@ export VITRINE_TEST_POSTGRES := $(PG_DEFAULT)
 endif
 endif
 
-.PHONY: all build test test-go test-extension e2e-extension chromium firefox extension lint lint-extension fmt bench bench-import bench-extension fuzz clean demo
+.PHONY: all build test test-go test-extension e2e-extension chromium firefox extension lint lint-extension fmt bench bench-import bench-extension bench-bleve fuzz clean demo
 
 all: build
 
@@ -94,6 +94,11 @@ bench: bench-import bench-extension
 BENCH_ROWS ?= 1000000
 bench-import: build
 	./scripts/bench-import.sh $(BENCH_ROWS)
+
+# Candidate index: our BM25 index against bleve (separate module bench/bleve, so bleve
+# stays out of go.mod). Not part of `make test`; needs the shared benchmark data.
+bench-bleve:
+	cd bench/bleve && GOMAXPROCS=1 $$(command -v flock >/dev/null && echo flock /tmp/vitrine-bench.lock) $(GO) run . -reps 3
 
 clean:
 	rm -rf bin
