@@ -452,7 +452,7 @@ func appendEvent(b []byte, rng *rand.Rand, id string) []byte {
 
 // loadgenRaw is the benchmark baseline: it reads every stored event, empties
 // the events table, and writes the same rows back in one transaction the
-// plainest fast way (SQLite: prepared single-row INSERTs; PostgreSQL: COPY),
+// plainest fast way (SQLite: prepared multi-row INSERTs; PostgreSQL: COPY),
 // with the same durability. It destroys nothing else but is meant for
 // benchmark databases only.
 func loadgenRaw(ctx context.Context, env *Env, args []string) error {
@@ -482,7 +482,7 @@ func loadgenRaw(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	d := time.Since(start)
-	how := "one transaction of prepared single-row INSERTs"
+	how := "one transaction of prepared 500-row INSERTs"
 	if db.Dialect == store.Postgres {
 		how = "one COPY"
 	}

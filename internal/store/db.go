@@ -15,6 +15,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -41,6 +42,9 @@ type DB struct {
 	w, r    *sql.DB
 	dsn     string
 	Now     func() time.Time
+
+	stmtMu    sync.Mutex
+	chunkStmt *sql.Stmt // SQLite: the full-chunk event insert (events.go)
 }
 
 // Open opens a database: "sqlite:PATH", a bare path (SQLite), or a
@@ -97,6 +101,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stmtMu.Lock()
+	if db.chunkStmt != nil {
+		db.chunkStmt.Close()
+		db.chunkStmt = nil
+	}
+	db.stmtMu.Unlock()
 	err := db.w.Close()
 	if db.r != db.w {
 		if e := db.r.Close(); err == nil {

@@ -91,6 +91,13 @@ func sqliteInsertSQL(rows int) string {
 	if s, ok := insertSQLCache.Load(rows); ok {
 		return s.(string)
 	}
+	s := rawInsertSQL(rows) + " ON CONFLICT (id) DO NOTHING RETURNING id"
+	insertSQLCache.Store(rows, s)
+	return s
+}
+
+// rawInsertSQL is a plain INSERT of rows events with "?" placeholders.
+func rawInsertSQL(rows int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO events (id, install_id, type, scope, occurred_at, received_at, domain, payload) VALUES ")
 	for r := 0; r < rows; r++ {
@@ -106,10 +113,25 @@ func sqliteInsertSQL(rows int) string {
 		}
 		b.WriteByte(')')
 	}
-	b.WriteString(" ON CONFLICT (id) DO NOTHING RETURNING id")
-	s := b.String()
-	insertSQLCache.Store(rows, s)
-	return s
+	return b.String()
+}
+
+// sqliteChunkStmt returns the full-chunk insert statement, prepared once
+// on the write connection (call it without holding that connection; a
+// transaction's StmtContext then reuses it, or prepares it again on a new
+// connection): compiling a 500-row statement for every chunk
+// cost about a sixth of the insert (CPU profile of BenchmarkInsertEvents).
+func (db *DB) sqliteChunkStmt(ctx context.Context) (*sql.Stmt, error) {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if db.chunkStmt == nil {
+		st, err := db.w.PrepareContext(ctx, sqliteInsertSQL(sqliteChunk))
+		if err != nil {
+			return nil, err
+		}
+		db.chunkStmt = st
+	}
+	return db.chunkStmt, nil
 }
 
 func eventArgs(args []any, e *vitrine.Event) []any {
@@ -117,6 +139,11 @@ func eventArgs(args []any, e *vitrine.Event) []any {
 }
 
 func (db *DB) insertEventsSQLite(ctx context.Context, evs []vitrine.Event) (map[string]struct{}, error) {
+	// Prepared before taking the (single) write connection, which it needs.
+	chunkStmt, err := db.sqliteChunkStmt(ctx)
+	if err != nil {
+		return nil, err
+	}
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -165,8 +192,13 @@ func (db *DB) insertEventsSQLite(ctx context.Context, evs []vitrine.Event) (map[
 		for i := start; i < end; i++ {
 			args = eventArgs(args, &evs[i])
 		}
-		rows, err := tx.QueryContext(ctx, sqliteInsertSQL(end-start), args...)
-		if err != nil {
+		var rows *sql.Rows
+		if end-start == sqliteChunk {
+			rows, err = tx.StmtContext(ctx, chunkStmt).QueryContext(ctx, args...)
+			if err != nil {
+				return nil, err
+			}
+		} else if rows, err = tx.QueryContext(ctx, sqliteInsertSQL(end-start), args...); err != nil {
 			return nil, err
 		}
 		for rows.Next() {
@@ -307,14 +339,31 @@ func (db *DB) RawInsertEvents(ctx context.Context, evs []vitrine.Event) error {
 		return err
 	}
 	defer tx.Rollback()
-	st, err := tx.PrepareContext(ctx, `INSERT INTO events (id, install_id, type, scope, occurred_at, received_at, domain, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for i := range evs {
-		e := &evs[i]
-		if _, err := st.ExecContext(ctx, e.ID, e.InstallID, string(e.Type), string(e.Scope), ms(e.OccurredAt), ms(e.ReceivedAt), e.Domain, string(e.Payload)); err != nil {
+	// The fastest plain insert measured: multi-row statements of sqliteChunk
+	// rows, each prepared once in the transaction (not cached: the raw
+	// baseline pays its own compilation once per call).
+	ctx = context.WithoutCancel(ctx)
+	args := make([]any, 0, sqliteChunk*8)
+	var full *sql.Stmt
+	for start := 0; start < len(evs); start += sqliteChunk {
+		end := min(start+sqliteChunk, len(evs))
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = eventArgs(args, &evs[i])
+		}
+		q := rawInsertSQL(end - start)
+		if end-start == sqliteChunk {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, q); err != nil {
+					return err
+				}
+				defer full.Close()
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, q, args...)
+		}
+		if err != nil {
 			return fmt.Errorf("raw insert events: %w", err)
 		}
 	}
