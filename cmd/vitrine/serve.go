@@ -44,6 +44,7 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&c.RatesFile, "rates", "", "exchange rates JSON file for converted comparisons (default: the built-in table, see internal/money/rates.json)")
 	fs.DurationVar(&c.RefreshInterval, "refresh", 2*time.Second, "how often the in-memory catalog checks for imported changes")
 	gcPercent := fs.Int("gc-percent", 400, "Go GC target (GOGC) for the server: the in-memory catalog makes a large live heap, and a higher target trades memory for fewer collections; GOGC in the environment wins")
+	debugAddr := fs.String("debug-addr", "", "serve Go's runtime profiles (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060; off when empty")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark session cookies Secure (set this when users reach the server over HTTPS)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on SIGINT/SIGTERM")
 	addLogFlags(fs, &c)
@@ -71,6 +72,13 @@ func cmdServe(ctx context.Context, env *Env, args []string) error {
 			return usageError{fmt.Sprintf("--gc-percent %d: want 25..10000", *gcPercent)}
 		}
 		debug.SetGCPercent(*gcPercent)
+	}
+	if *debugAddr != "" {
+		stop, err := serveDebug(*debugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	info, rates, err := storeSettings(&c)
 	if err != nil {
