@@ -3,6 +3,7 @@ package match
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +63,7 @@ type prepared struct {
 	vecTitle  map[string]float64
 	vecAll    map[string]float64
 	vecDesc   map[string]float64
+	descVec   map[string]float64 // vecDesc's map when reused (prepareLive)
 	grams     map[string]struct{}
 	codes     []string // model-number tokens of title and model column
 	allCodes  []string // model-number tokens of title, model column and description
@@ -203,6 +205,13 @@ func (f *Featurizer) tfidf(ts []string) map[string]float64 {
 	for _, t := range ts {
 		tf[t]++
 	}
+	f.weigh(tf)
+	return tf
+}
+
+// weigh turns the term counts tf into the L2-normalised sublinear TF-IDF
+// weights, in place.
+func (f *Featurizer) weigh(tf map[string]float64) {
 	var norm float64
 	for t, n := range tf {
 		w := (1 + math.Log(n)) * f.c.idf(t)
@@ -215,7 +224,6 @@ func (f *Featurizer) tfidf(ts []string) map[string]float64 {
 			tf[t] /= norm
 		}
 	}
-	return tf
 }
 
 func (f *Featurizer) prepare(r Record, title, desc []string) *prepared {
@@ -266,6 +274,9 @@ func (f *Featurizer) prepare(r Record, title, desc []string) *prepared {
 
 // parsePrice reads "$1,299.00", "399.0" or "" (0 = missing).
 func parsePrice(s string) float64 {
+	if s == "" {
+		return 0 // as ParseFloat's error, without allocating it
+	}
 	s = strings.Map(func(r rune) rune {
 		if r == '$' || r == ',' || r == ' ' {
 			return -1
@@ -355,8 +366,14 @@ func rankMargin(s float64, list []float64) (rank, margin float64) {
 
 // Features returns the feature vector of the pair (A[i], B[j]).
 func (f *Featurizer) Features(i, j int) []float64 {
+	return f.featuresInto(make([]float64, 0, len(FeatureNames)), i, j)
+}
+
+// featuresInto is Features appended to x[:0] (no allocation when x has room
+// for len(FeatureNames) values).
+func (f *Featurizer) featuresInto(x []float64, i, j int) []float64 {
 	a, b := f.pa[i], f.pb[j]
-	x := make([]float64, 0, len(FeatureNames))
+	x = x[:0]
 	cosT := cosine(a.vecTitle, b.vecTitle)
 	x = append(x, cosT, cosine(a.vecAll, b.vecAll))
 	if a.vecDesc != nil && b.vecDesc != nil {
@@ -452,18 +469,18 @@ func (f *Featurizer) Features(i, j int) []float64 {
 	x = append(x, math.Min(ba, bb), math.Max(ba, bb))
 
 	// Context: how this pair ranks among all candidates of each side.
-	tb2, ok := f.topB[i]
-	if !ok {
-		tb2 = top(a, f.invB)
-		f.topB[i] = tb2
+	var tb2 []float64 // live: no other queries
+	if !f.live {
+		var ok bool
+		if tb2, ok = f.topB[i]; !ok {
+			tb2 = top(a, f.invB)
+			f.topB[i] = tb2
+		}
 	}
 	ta2, ok := f.topA[j]
 	if !ok {
 		ta2 = top(b, f.invA)
 		f.topA[j] = ta2
-	}
-	if f.live {
-		tb2 = nil
 	}
 	r1, m1 := rankMargin(cosT, tb2)
 	r2, m2 := rankMargin(cosT, ta2)
@@ -496,19 +513,20 @@ func (f *Featurizer) Features(i, j int) []float64 {
 // bm25 scores document d for query q with the corpus statistics.
 func (f *Featurizer) bm25(q, d []string) float64 {
 	const k1, b = 1.2, 0.75
-	tf := map[string]float64{}
-	for _, t := range d {
-		tf[t]++
-	}
 	norm := k1 * (1 - b + b*float64(len(d))/math.Max(f.c.avgdl, 1))
 	var s float64
-	seen := map[string]bool{}
-	for _, t := range q {
-		if seen[t] {
+	// Titles are short: counting by scanning allocates nothing.
+	for k, t := range q {
+		if slices.Contains(q[:k], t) {
 			continue
 		}
-		seen[t] = true
-		if n := tf[t]; n > 0 {
+		n := 0.0
+		for _, u := range d {
+			if u == t {
+				n++
+			}
+		}
+		if n > 0 {
 			s += f.c.idf(t) * n * (k1 + 1) / (n + norm)
 		}
 	}
@@ -558,9 +576,21 @@ func editSim(a, b string) float64 {
 	if a == b {
 		return 1
 	}
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	var ra, rb []rune
+	var bufA, bufB [32]rune
+	var bufP, bufC [33]int
+	if len(a) <= len(bufA) && len(b) <= len(bufB) {
+		// Short codes: no allocation (a string has at most len(s) runes).
+		ra, rb = appendRunes(bufA[:0], a), appendRunes(bufB[:0], b)
+	} else {
+		ra, rb = []rune(a), []rune(b)
+	}
+	var prev, cur []int
+	if len(rb) < len(bufP) {
+		prev, cur = bufP[:len(rb)+1], bufC[:len(rb)+1]
+	} else {
+		prev, cur = make([]int, len(rb)+1), make([]int, len(rb)+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}
@@ -579,19 +609,26 @@ func editSim(a, b string) float64 {
 	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
 }
 
+// appendRunes appends the runes of s to dst (as []rune(s)).
+func appendRunes(dst []rune, s string) []rune {
+	for _, r := range s {
+		dst = append(dst, r)
+	}
+	return dst
+}
+
 // unitCompare counts units that both titles give with disjoint values
 // (conflicts) and units with a common value (agreements).
 func unitCompare(a, b []string) (conflict, agree float64) {
-	va := unitValues(a)
-	vb := unitValues(b)
-	for u, xs := range va {
-		ys, ok := vb[u]
-		if !ok {
-			continue
+	// Lists of numeric tokens are short: scanning allocates nothing.
+	for k, t := range a {
+		_, u, ok := numericUnit(t)
+		if !ok || u == "" || unitSeen(a[:k], u) || !unitSeen(b, u) {
+			continue // not a unit, counted already, or not in b
 		}
 		common := false
-		for x := range xs {
-			if ys[x] {
+		for _, s := range a[k:] {
+			if v, w, ok := numericUnit(s); ok && w == u && unitHas(b, v, u) {
 				common = true
 			}
 		}
@@ -604,19 +641,24 @@ func unitCompare(a, b []string) (conflict, agree float64) {
 	return
 }
 
-func unitValues(ts []string) map[string]map[string]bool {
-	m := map[string]map[string]bool{}
+// unitSeen reports whether a numeric token of ts has unit u.
+func unitSeen(ts []string, u string) bool {
 	for _, t := range ts {
-		v, u, ok := numericUnit(t)
-		if !ok || u == "" {
-			continue
+		if _, w, ok := numericUnit(t); ok && w == u {
+			return true
 		}
-		if m[u] == nil {
-			m[u] = map[string]bool{}
-		}
-		m[u][v] = true
 	}
-	return m
+	return false
+}
+
+// unitHas reports whether a numeric token of ts has value v and unit u.
+func unitHas(ts []string, v, u string) bool {
+	for _, t := range ts {
+		if x, w, ok := numericUnit(t); ok && w == u && x == v {
+			return true
+		}
+	}
+	return false
 }
 
 // unmatched counts numeric tokens of a title missing from the other record.

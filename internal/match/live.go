@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"math"
@@ -379,34 +380,54 @@ type scoredDoc struct {
 }
 
 // search returns up to k products for the query, identifier hits first, then
-// by BM25 score, then by record id. Call with the read lock held.
-func (x *Matcher) search(q recTerms, k int) []scoredDoc {
+// by BM25 score, then by record id. Call with the read lock held. The result
+// and all working memory are z's (a new scratch state when nil).
+func (x *Matcher) search(q recTerms, k int, z *liveScratch) []scoredDoc {
 	const k1, b = 1.2, 0.75
 	n := float64(x.live)
 	if x.live == 0 || k <= 0 {
 		return nil
 	}
+	if z == nil {
+		z = newLiveScratch()
+	}
 	avgdl := x.idxLen / n
-	var qs []qterm
-	seen := map[string]bool{}
+	qs := z.qs[:0]
+	clear(z.qseen)
 	for _, s := range q.terms {
-		if seen[s] {
+		// Distinct terms: term ids stand for their strings.
+		id, ok := x.term(s)
+		if !ok {
 			continue
 		}
-		seen[s] = true
-		id, ok := x.term(s)
-		if !ok || x.idxDF[id] <= 0 {
+		if _, dup := z.qseen[id]; dup {
+			continue
+		}
+		z.qseen[id] = struct{}{}
+		if x.idxDF[id] <= 0 {
 			continue
 		}
 		df := float64(x.idxDF[id])
 		qs = append(qs, qterm{id: id, idf: math.Log(1 + (n-df+0.5)/(df+0.5)), n: x.post.Count(id)})
 	}
-	sort.Slice(qs, func(i, j int) bool { return qs[i].n < qs[j].n || qs[i].n == qs[j].n && qs[i].id < qs[j].id })
+	z.qs = qs
+	slices.SortFunc(qs, func(a, c qterm) int {
+		if a.n != c.n {
+			return cmp.Compare(a.n, c.n)
+		}
+		return cmp.Compare(a.id, c.id)
+	})
 	bm := func(idf float64, p lpost) float64 {
 		tf := float64(p.tf)
 		return idf * tf * (k1 + 1) / (tf + k1*(1-b+b*float64(x.docs[p.doc].dl)/avgdl))
 	}
-	acc := make(map[uint32]float64, 2*poolSize)
+	if len(z.acc) > maxScratchAcc {
+		// The last query touched many products: do not keep (and clear on
+		// every later call) a map that large.
+		z.acc = make(map[uint32]float64, 2*poolSize)
+	}
+	acc := z.acc
+	clear(acc)
 	i := 0
 	for ; i < len(qs) && qs[i].n <= fullPostings; i++ {
 		for _, p := range x.post.List(qs[i].id) {
@@ -430,11 +451,12 @@ func (x *Matcher) search(q recTerms, k int) []scoredDoc {
 		}
 	}
 	if i < len(qs) && len(acc) > 0 {
-		docs := make([]uint32, 0, len(acc))
+		docs := z.docs[:0]
 		for d := range acc {
 			docs = append(docs, d)
 		}
 		slices.Sort(docs)
+		z.docs = docs
 		for ; i < len(qs); i++ {
 			ps := x.post.List(qs[i].id)
 			lo := 0
@@ -459,9 +481,10 @@ func (x *Matcher) search(q recTerms, k int) []scoredDoc {
 			}
 		}
 	}
-	byID := map[uint32]bool{}
+	byID := z.byID
+	clear(byID)
 	for _, s := range q.ids {
-		var hits []uint32
+		hits := z.hits[:0]
 		id, ok := x.term(s)
 		if !ok {
 			continue
@@ -483,6 +506,7 @@ func (x *Matcher) search(q recTerms, k int) []scoredDoc {
 				byID[d] = true
 			}
 		}
+		z.hits = hits
 	}
 	// The k best: identifier hits first, then BM25 score, then record id.
 	worse := func(a, c scoredDoc) bool { // a ranks after c
@@ -494,7 +518,7 @@ func (x *Matcher) search(q recTerms, k int) []scoredDoc {
 		}
 		return x.docID(a.doc) > x.docID(c.doc)
 	}
-	h := make([]scoredDoc, 0, k+1) // min-heap: the worst kept at h[0]
+	h := z.heap[:0] // min-heap: the worst kept at h[0]
 	push := func(c scoredDoc) {
 		if len(h) == k {
 			if !worse(h[0], c) {
@@ -536,6 +560,7 @@ func (x *Matcher) search(q recTerms, k int) []scoredDoc {
 			push(scoredDoc{doc: d, byID: true})
 		}
 	}
+	z.heap = h
 	slices.SortFunc(h, func(a, c scoredDoc) int {
 		switch {
 		case worse(c, a):
@@ -556,7 +581,7 @@ func (x *Matcher) Match(q Record, k int) []LiveCandidate {
 		return nil
 	}
 	out := x.score(q, max(x.k(), k), "")
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Prob > out[j].Prob })
+	slices.SortStableFunc(out, func(a, b LiveCandidate) int { return cmp.Compare(b.Prob, a.Prob) })
 	if len(out) > k {
 		out = out[:k]
 	}
@@ -587,9 +612,13 @@ func (x *Matcher) k() int {
 // the K best, in retrieval order. When extra is the id of a catalog record
 // outside them, its probability is returned too (last).
 func (x *Matcher) score(q Record, K int, extra string) []LiveCandidate {
+	if x.fast != nil {
+		return x.scoreFast(q, K, extra)
+	}
+	// The generic path, the reference the fast one is checked against.
 	qt := termsOf(q)
 	x.mu.RLock()
-	res := x.search(qt, max(K, poolSize))
+	res := x.search(qt, max(K, poolSize), nil)
 	pool := make([]Record, len(res), len(res)+1)
 	for i, r := range res {
 		pool[i] = x.rec(r.doc)
@@ -665,16 +694,6 @@ func (x *Matcher) score(q Record, K int, extra string) []LiveCandidate {
 	// candidates (never the extra one, which is not among them).
 	ntop := min(len(res), K, f.stackK)
 	out := make([]LiveCandidate, nc)
-	if x.fast != nil {
-		X := make([][]float64, nc)
-		for i := range X {
-			X[i] = f.Features(i, 0)
-		}
-		for i, p := range x.fast.probs(X, ntop) {
-			out[i] = LiveCandidate{ID: pool[i].ID, Prob: p}
-		}
-		return out
-	}
 	vec := x.model.vectorizer(f)
 	top := make([]int, ntop)
 	for i := range top {

@@ -80,55 +80,68 @@ func newFastModel(m *Model) *fastModel {
 	return f
 }
 
-// probs returns the calibrated probabilities of the base feature rows X
+// grow returns s resliced to n elements, reallocated if too small.
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// probsInto returns the calibrated probabilities of the base feature rows X
 // (one per candidate of one query), where the first top rows are the
 // query's best index candidates: the live stacking features compare each
-// pair's first-stage probability with theirs.
-func (fm *fastModel) probs(X [][]float64, top int) []float64 {
+// pair's first-stage probability with theirs. X2[i] is X[i] with room for
+// the stacking features after it (the same memory). The result and the
+// working memory are z's.
+func (fm *fastModel) probsInto(z *liveScratch, X, X2 [][]float64, top int) []float64 {
 	n := len(X)
-	s := make([]float64, n)
-	m := make([]float64, n)
+	z.sum, z.margin, z.p1, z.probs = grow(z.sum, n), grow(z.margin, n), grow(z.p1, n), grow(z.probs, n)
+	s, m, p1, out := z.sum, z.margin, z.p1, z.probs
+	clear(s)
 	for e := range fm.stage1 {
 		fm.stage1[e].margins(X, m)
 		for i := range s {
 			s[i] += m[i]
 		}
 	}
-	p1 := make([]float64, n)
 	for i := range p1 {
 		p1[i] = sigmoid(s[i] / float64(len(fm.stage1)))
 	}
 	top = min(top, n)
-	X2 := make([][]float64, n)
 	nb := len(FeatureNames)
-	for i, x := range X {
-		// As stackFeatures with live features: no other queries (rank 0,
-		// margin over 0), and the other top candidates of the query.
-		sp := p1[i]
-		r, best := 1.0, 0.0
-		for k := 0; k < top; k++ {
-			if k == i {
-				continue
-			}
-			if p1[k] > sp {
-				r++
-			}
-			best = math.Max(best, p1[k])
+	for i := range X2 {
+		st := fm.stackRow(p1, i, top)
+		X2[i] = append(X2[i][:nb], st[:]...)
+		for k := nb; k < len(X2[i]); k++ {
+			X2[i][k] = math.Round(X2[i][k]*1e6) / 1e6
 		}
-		r1, m1 := math.Log2(1), sp-0.0
-		r2, m2 := math.Log2(r), sp-best
-		x2 := make([]float64, 0, nb+len(StackNames))
-		x2 = append(x2, x...)
-		x2 = append(x2, sp, math.Min(r1, r2), math.Max(r1, r2), math.Min(m1, m2), math.Max(m1, m2))
-		for k := nb; k < len(x2); k++ {
-			x2[k] = math.Round(x2[k]*1e6) / 1e6
-		}
-		X2[i] = x2
 	}
 	fm.stage2.margins(X2, m)
-	out := make([]float64, n)
 	for i := range out {
 		out[i] = sigmoid(fm.a*m[i] + fm.b)
 	}
 	return out
+}
+
+// stackRow returns the (unrounded) stacking features of candidate i given
+// the first-stage probabilities p1, whose first top entries are the query's
+// best index candidates.
+func (fm *fastModel) stackRow(p1 []float64, i, top int) [5]float64 {
+	// As stackFeatures with live features: no other queries (rank 0,
+	// margin over 0), and the other top candidates of the query.
+	sp := p1[i]
+	r, best := 1.0, 0.0
+	for k := 0; k < top; k++ {
+		if k == i {
+			continue
+		}
+		if p1[k] > sp {
+			r++
+		}
+		best = math.Max(best, p1[k])
+	}
+	r1, m1 := math.Log2(1), sp-0.0
+	r2, m2 := math.Log2(r), sp-best
+	return [5]float64{sp, math.Min(r1, r2), math.Max(r1, r2), math.Min(m1, m2), math.Max(m1, m2)}
 }

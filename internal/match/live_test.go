@@ -3,6 +3,7 @@ package match
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -109,7 +110,7 @@ func TestMatcherSearchEqualsIndex(t *testing.T) {
 		q := reword(cat[i*13])
 		want := ix.Search(q, 20)
 		x.mu.RLock()
-		got := x.search(termsOf(q), 20)
+		got := x.search(termsOf(q), 20, nil)
 		x.mu.RLock()
 		ids := make([]string, len(got))
 		for k, g := range got {
@@ -253,6 +254,45 @@ func TestMatcherConcurrent(t *testing.T) {
 	}
 }
 
+// Concurrent Match calls (each with its own scratch state from the pool)
+// give exactly the answers of sequential calls.
+func TestMatcherConcurrentSameAnswers(t *testing.T) {
+	cat := synthCatalog(3000)
+	x := NewMatcher(liveModel(t))
+	x.Upsert(cat)
+	qs := make([]Record, 300)
+	for i := range qs {
+		qs[i] = reword(cat[i*9])
+		if i%3 == 0 {
+			qs[i].Description = cat[i*7].Title + " " + cat[i*5].Description
+		}
+	}
+	want := make([][]LiveCandidate, len(qs))
+	for i, q := range qs {
+		want[i] = x.Match(q, 5)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for n := 0; n < 2*len(qs); n++ {
+				i := (n*7 + w*31) % len(qs)
+				if got := x.Match(qs[i], 5); !slices.Equal(got, want[i]) {
+					errs <- fmt.Sprintf("query %d: got %v, want %v", i, got, want[i])
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
 func BenchmarkMatcherMatch(b *testing.B) {
 	cat := synthCatalog(20000)
 	x := NewMatcher(liveModel(b))
@@ -303,5 +343,24 @@ func TestLiveFastScoringEqualsModel(t *testing.T) {
 		if p1 != p2 || ok1 != ok2 {
 			t.Fatalf("%q: ScorePair fast %v slow %v", q.Title, p1, p2)
 		}
+	}
+}
+
+// BenchmarkLiveMatch measures one Match on 100,000 generated products, with
+// its allocations (the garbage collector's work at serving time):
+//
+//	go test ./internal/match -run XXX -bench LiveMatch -benchtime 2000x
+func BenchmarkLiveMatch(b *testing.B) {
+	cat := synthCatalog(100000)
+	x := NewMatcher(liveModel(b))
+	x.Upsert(cat)
+	qs := make([]Record, 500)
+	for i := range qs {
+		qs[i] = reword(cat[i*197])
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.Match(qs[i%len(qs)], 5)
 	}
 }
