@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vitrine/vitrine"
+	"github.com/vitrine/vitrine/internal/flat"
 	"github.com/vitrine/vitrine/internal/ident"
 	"github.com/vitrine/vitrine/internal/money"
 	"github.com/vitrine/vitrine/internal/store"
@@ -14,29 +15,72 @@ import (
 // catalog by identifiers only: GTIN first, then brand + MPN, both
 // normalised with internal/ident. Reports do not use the fuzzy matcher on
 // purpose: a price gap against the wrong product is worse than no gap.
+//
+// It is held in pointer-free memory (internal/flat): at a million products
+// a map of strings is millions of pointers the garbage collector traces on
+// every cycle, which stalls the comparison hot path sharing the process.
 type Catalog struct {
-	byID    map[string]store.CatalogKey
-	byGTIN  map[string]string
-	byBrand map[string]string // normalised brand + "\x00" + normalised MPN
+	entries []catEntry // by product number, in the order given
+	text    flat.Arena // each product's fields (the cf* order)
+	byID    flat.Table // product id -> number (the last given)
+	byGTIN  flat.Table // normalised GTIN -> number (the first given)
+	byBrand flat.Table // normalised brand + "\x00" + normalised MPN -> number (the first given)
 }
+
+type catEntry struct {
+	text   flat.Ref
+	amount money.Amount
+}
+
+// The fields of a product in the text arena, in this order.
+const (
+	cfID = iota
+	cfTitle
+	cfLink
+	cfBrand
+	cfGTIN
+	cfMPN
+	cfCurrency
+	cfGTINKey  // normalised GTIN, or ""
+	cfBrandKey // brandMPN, or ""
+	cfFields
+)
 
 // NewCatalog indexes catalog products.
 func NewCatalog(keys []store.CatalogKey) *Catalog {
-	c := &Catalog{byID: map[string]store.CatalogKey{}, byGTIN: map[string]string{}, byBrand: map[string]string{}}
+	c := &Catalog{entries: make([]catEntry, 0, len(keys))}
 	for _, k := range keys {
-		c.byID[k.ID] = k
-		if g, err := ident.NormalizeGTIN(k.GTIN); err == nil {
-			if _, dup := c.byGTIN[g]; !dup {
-				c.byGTIN[g] = k.ID
-			}
+		g, err := ident.NormalizeGTIN(k.GTIN)
+		if err != nil {
+			g = ""
 		}
-		if bk := brandMPN(k.Brand, k.MPN); bk != "" {
-			if _, dup := c.byBrand[bk]; !dup {
-				c.byBrand[bk] = k.ID
-			}
+		bk := brandMPN(k.Brand, k.MPN)
+		n := uint32(len(c.entries))
+		c.entries = append(c.entries, catEntry{
+			text:   c.text.AddStrings(k.ID, k.Title, k.Link, k.Brand, k.GTIN, k.MPN, k.Price.Currency, g, bk),
+			amount: k.Price.Amount,
+		})
+		c.byID.Put(k.ID, n, c.field(cfID))
+		if _, dup := c.byGTIN.Get(g, c.field(cfGTINKey)); g != "" && !dup {
+			c.byGTIN.Add(g, n)
+		}
+		if _, dup := c.byBrand.Get(bk, c.field(cfBrandKey)); bk != "" && !dup {
+			c.byBrand.Add(bk, n)
 		}
 	}
 	return c
+}
+
+// fields decodes the text fields of product n.
+func (c *Catalog) fields(n uint32) [cfFields]string {
+	var f [cfFields]string
+	c.text.Strings(c.entries[n].text, f[:])
+	return f
+}
+
+// field returns the key function of a table indexed by field i.
+func (c *Catalog) field(i int) func(uint32) string {
+	return func(n uint32) string { return c.fields(n)[i] }
 }
 
 func brandMPN(brand, mpn string) string {
@@ -48,12 +92,17 @@ func brandMPN(brand, mpn string) string {
 }
 
 // Len is the number of catalog products.
-func (c *Catalog) Len() int { return len(c.byID) }
+func (c *Catalog) Len() int { return c.byID.Len() }
 
 // Product returns a catalog product by id.
 func (c *Catalog) Product(id string) (store.CatalogKey, bool) {
-	k, ok := c.byID[id]
-	return k, ok
+	n, ok := c.byID.Get(id, c.field(cfID))
+	if !ok {
+		return store.CatalogKey{}, false
+	}
+	f := c.fields(n)
+	return store.CatalogKey{ID: f[cfID], Title: f[cfTitle], Link: f[cfLink], Brand: f[cfBrand], GTIN: f[cfGTIN], MPN: f[cfMPN],
+		Price: money.Money{Amount: c.entries[n].amount, Currency: f[cfCurrency]}}, true
 }
 
 // Facts are the fields of a product_view's facts that analytics reads.
@@ -72,14 +121,14 @@ type Facts struct {
 func (c *Catalog) Match(f Facts) (id, by string, ok bool) {
 	if f.GTIN != "" {
 		if g, err := ident.NormalizeGTIN(f.GTIN); err == nil {
-			if id, ok := c.byGTIN[g]; ok {
-				return id, "gtin", true
+			if n, ok := c.byGTIN.Get(g, c.field(cfGTINKey)); ok {
+				return c.fields(n)[cfID], "gtin", true
 			}
 		}
 	}
 	if bk := brandMPN(f.Brand, f.MPN); bk != "" {
-		if id, ok := c.byBrand[bk]; ok {
-			return id, "brand_mpn", true
+		if n, ok := c.byBrand.Get(bk, c.field(cfBrandKey)); ok {
+			return c.fields(n)[cfID], "brand_mpn", true
 		}
 	}
 	return "", "", false
@@ -163,7 +212,8 @@ func (c *Catalog) ToView(e *vitrine.Event) View {
 		}
 		if id, _, ok := c.Match(p.Facts); ok {
 			v.ProductID = id
-			v.Ours = c.byID[id].Price
+			ours, _ := c.Product(id)
+			v.Ours = ours.Price
 			if pp, ok := p.Facts.PagePrice(); ok {
 				v.Page = pp
 			}
@@ -173,7 +223,7 @@ func (c *Catalog) ToView(e *vitrine.Event) View {
 		if json.Unmarshal(e.Payload, &p) != nil {
 			return v
 		}
-		if _, ok := c.byID[p.ProductID]; ok {
+		if _, ok := c.byID.Get(p.ProductID, c.field(cfID)); ok {
 			v.ProductID = p.ProductID
 		}
 		v.Shown = e.Type == vitrine.EventComparisonShown && shownStatus(strings.ToLower(p.Status))

@@ -6,7 +6,7 @@ import (
 
 	"github.com/vitrine/vitrine"
 	"github.com/vitrine/vitrine/internal/ident"
-	"github.com/vitrine/vitrine/internal/match/flat"
+	"github.com/vitrine/vitrine/internal/flat"
 	"github.com/vitrine/vitrine/internal/money"
 )
 

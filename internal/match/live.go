@@ -9,7 +9,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/vitrine/vitrine/internal/match/flat"
+	"github.com/vitrine/vitrine/internal/flat"
 )
 
 // This file is the live matcher behind POST /v1/compare: one shopper's page
