@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/vitrine/vitrine"
-	"github.com/vitrine/vitrine/internal/ident"
 	"github.com/vitrine/vitrine/internal/flat"
+	"github.com/vitrine/vitrine/internal/ident"
 	"github.com/vitrine/vitrine/internal/money"
 )
 
