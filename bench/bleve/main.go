@@ -86,7 +86,7 @@ func main() {
 	fmt.Println()
 	fmt.Printf("%-15s %-34s %7s %7s %7s %9s %9s %9s %9s %9s\n", "dataset", "engine", "PC@1", "PC@10", "PC@50", "build", "p50@10", "p99@10", "p50@50", "heap MiB")
 	for _, ds := range datasets {
-		cat, qs, gold, err := load(dir, ds)
+		cat, qs, gold, err := match.LoadLookup(filepath.Join(dir, ds.catalog), filepath.Join(dir, ds.queries), filepath.Join(dir, ds.gold))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -111,64 +111,6 @@ func main() {
 	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
 		fmt.Printf("loadavg after: %s", b)
 	}
-}
-
-// load reads one benchmark with the loaders the main module uses
-// (match.LoadTable: ISO-8859-1 or UTF-8, CRLF, header column mapping).
-func load(dir string, ds dataset) (cat, qs []match.Record, gold map[string]map[string]bool, err error) {
-	if cat, err = match.LoadTable(filepath.Join(dir, ds.catalog)); err != nil {
-		return
-	}
-	if qs, err = match.LoadTable(filepath.Join(dir, ds.queries)); err != nil {
-		return
-	}
-	m, err := match.LoadMapping(filepath.Join(dir, ds.gold))
-	if err != nil {
-		return
-	}
-	gold, err = goldPartners(m, cat, qs)
-	return
-}
-
-// goldPartners turns a two-column mapping into query id -> catalog ids,
-// detecting which column holds catalog ids. It is the same rule as the
-// unexported match.goldPartners; the ours row cross-checks it against
-// match.PairCompleteness.
-func goldPartners(gold [][2]string, catalog, queries []match.Record) (map[string]map[string]bool, error) {
-	cat, qs := map[string]bool{}, map[string]bool{}
-	for _, r := range catalog {
-		cat[r.ID] = true
-	}
-	for _, r := range queries {
-		qs[r.ID] = true
-	}
-	fwd, rev := 0, 0
-	for _, g := range gold {
-		if cat[g[0]] && qs[g[1]] {
-			fwd++
-		}
-		if qs[g[0]] && cat[g[1]] {
-			rev++
-		}
-	}
-	if fwd == 0 && rev == 0 {
-		return nil, errors.New("gold mapping ids match neither catalog nor query ids")
-	}
-	out := map[string]map[string]bool{}
-	for _, g := range gold {
-		c, q := g[0], g[1]
-		if rev > fwd {
-			c, q = g[1], g[0]
-		}
-		if !cat[c] || !qs[q] {
-			continue
-		}
-		if out[q] == nil {
-			out[q] = map[string]bool{}
-		}
-		out[q][c] = true
-	}
-	return out, nil
 }
 
 func countPairs(gold map[string]map[string]bool) int {

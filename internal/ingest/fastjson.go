@@ -191,81 +191,57 @@ const (
 
 func (d *fastDec) event(w *wireEvent) bool {
 	seen := 0
-	once := func(bit int) bool {
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
-	}
-	var ok bool
 	return d.object(func(k string) bool {
+		// Each field: its bit, and where its value goes (a string, or an
+		// optional string).
+		var bit int
+		var str *string
+		var opt **string
 		switch k {
 		case "id":
-			if !once(fID) {
-				return false
-			}
-			w.ID, ok = d.str()
+			bit, str = fID, &w.ID
 		case "type":
-			if !once(fType) {
-				return false
-			}
-			w.Type, ok = d.str()
+			bit, str = fType, &w.Type
 		case "ts":
-			if !once(fTS) {
-				return false
-			}
-			w.TS, ok = d.str()
+			bit, str = fTS, &w.TS
 		case "url":
-			if !once(fURL) {
-				return false
-			}
-			w.URL, ok = d.strp()
+			bit, opt = fURL, &w.URL
 		case "referrer_domain":
-			if !once(fReferrer) {
-				return false
-			}
-			w.ReferrerDomain, ok = d.strp()
+			bit, opt = fReferrer, &w.ReferrerDomain
+		case "from":
+			bit, opt = fFrom, &w.From
+		case "to":
+			bit, opt = fTo, &w.To
+		case "domain":
+			bit, opt = fDomain, &w.Domain
+		case "product_id":
+			bit, opt = fProductID, &w.ProductID
+		case "status":
+			bit, opt = fStatus, &w.Status
 		case "dwell_ms":
-			if !once(fDwell) {
-				return false
-			}
+			bit = fDwell
+		case "facts":
+			bit = fFacts
+		default:
+			return false
+		}
+		if seen&bit != 0 {
+			return false // a repeated key
+		}
+		seen |= bit
+		var ok bool
+		switch {
+		case str != nil:
+			*str, ok = d.str()
+		case opt != nil:
+			*opt, ok = d.strp()
+		case bit == fDwell:
 			var v int64
 			v, ok = d.uint()
 			w.DwellMS = &v
-		case "from":
-			if !once(fFrom) {
-				return false
-			}
-			w.From, ok = d.strp()
-		case "to":
-			if !once(fTo) {
-				return false
-			}
-			w.To, ok = d.strp()
-		case "domain":
-			if !once(fDomain) {
-				return false
-			}
-			w.Domain, ok = d.strp()
-		case "product_id":
-			if !once(fProductID) {
-				return false
-			}
-			w.ProductID, ok = d.strp()
-		case "status":
-			if !once(fStatus) {
-				return false
-			}
-			w.Status, ok = d.strp()
-		case "facts":
-			if !once(fFacts) {
-				return false
-			}
+		default: // facts
 			w.Facts = new(compare.Facts)
 			ok = d.facts(w.Facts)
-		default:
-			return false
 		}
 		return ok
 	})

@@ -144,9 +144,9 @@ func RunLookup(catalog, queries, gold string, w io.Writer) (Metrics, error) {
 	return RunLookupModel(catalog, queries, gold, "", LookupOptions{}, w)
 }
 
-// loadLookup reads a lookup benchmark: the catalog and query tables and
+// LoadLookup reads a lookup benchmark: the catalog and query tables and
 // the gold mapping as query id -> catalog ids.
-func loadLookup(catalog, queries, gold string) (cat, qs []Record, partners map[string]map[string]bool, err error) {
+func LoadLookup(catalog, queries, gold string) (cat, qs []Record, partners map[string]map[string]bool, err error) {
 	if cat, err = LoadTable(catalog); err != nil {
 		return
 	}
@@ -167,7 +167,7 @@ func RunLookupModel(catalog, queries, gold, modelPath string, opt LookupOptions,
 	if err != nil {
 		return Metrics{}, err
 	}
-	cat, qs, partners, err := loadLookup(catalog, queries, gold)
+	cat, qs, partners, err := LoadLookup(catalog, queries, gold)
 	if err != nil {
 		return Metrics{}, err
 	}

@@ -259,8 +259,17 @@ func (f *Featurizer) prepare(r Record, title, desc []string) *prepared {
 	p.squashAll = squash(r.Title + " " + r.ModelNo + " " + r.Description)
 	if r.Brand != "" {
 		p.brand = Tokenize(r.Brand)
-		p.brandKnow = len(p.brand) > 0
 	}
+	f.finishPrepared(p, r, title)
+	return p
+}
+
+// finishPrepared sets what prepare and prepareLive derive alike from the
+// brand tokens already in p.brand (the record's brand field): whether the
+// brand is known, the title's first token as a brand candidate, and the
+// price.
+func (f *Featurizer) finishPrepared(p *prepared, r Record, title []string) {
+	p.brandKnow = len(p.brand) > 0
 	if len(title) > 0 {
 		first := title[0]
 		if f.brands[first] {
@@ -269,7 +278,6 @@ func (f *Featurizer) prepare(r Record, title, desc []string) *prepared {
 		p.brand = append(p.brand, first)
 	}
 	p.price = parsePrice(r.Price)
-	return p
 }
 
 // parsePrice reads "$1,299.00", "399.0" or "" (0 = missing).

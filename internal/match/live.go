@@ -601,6 +601,31 @@ func (x *Matcher) ScorePair(q Record, id string) (prob float64, ok bool) {
 	return 0, false
 }
 
+// queryCorpus returns the feature statistics of a query against the live
+// catalog, in df (empty): the page counts as one more record, and each of
+// its feature tokens has the catalog's document frequency plus one. Call
+// with the read lock held.
+func (x *Matcher) queryCorpus(qt recTerms, df map[string]int) corpus {
+	c := corpus{n: float64(x.live + 1), df: df, avgdl: (x.featLen + float64(qt.flen)) / float64(x.live+1)}
+	for _, s := range qt.feat {
+		c.df[s] = 1
+		if id, ok := x.term(s); ok {
+			c.df[s] += int(x.featDF[id])
+		}
+	}
+	return c
+}
+
+// addDF adds the catalog's document frequency of token s to df, unless df
+// has it already. Call with the read lock held.
+func (x *Matcher) addDF(df map[string]int, s string) {
+	if _, ok := df[s]; !ok {
+		if id, ok := x.term(s); ok {
+			df[s] = int(x.featDF[id])
+		}
+	}
+}
+
 func (x *Matcher) k() int {
 	if x.K <= 0 {
 		return 10
@@ -640,20 +665,7 @@ func (x *Matcher) score(q Record, K int, extra string) []LiveCandidate {
 	// The page counts as one more record of the corpus, as the query table
 	// did in training (a token shared by the page and one product has
 	// document frequency 2, as it had there).
-	c := corpus{n: float64(x.live + 1), df: make(map[string]int, 16*len(pool)), avgdl: (x.featLen + float64(qt.flen)) / float64(x.live+1)}
-	for _, s := range qt.feat {
-		c.df[s] = 1
-		if id, ok := x.term(s); ok {
-			c.df[s] += int(x.featDF[id])
-		}
-	}
-	addDF := func(s string) {
-		if _, ok := c.df[s]; !ok {
-			if id, ok := x.term(s); ok {
-				c.df[s] = int(x.featDF[id])
-			}
-		}
-	}
+	c := x.queryCorpus(qt, make(map[string]int, 16*len(pool)))
 	poolTok := make([][]string, len(pool))
 	for i, r := range pool {
 		toks := Tokenize(r.Title)
@@ -662,11 +674,11 @@ func (x *Matcher) score(q Record, K int, extra string) []LiveCandidate {
 		}
 		poolTok[i] = toks
 		for _, s := range toks {
-			addDF(s)
+			x.addDF(c.df, s)
 		}
 		if i < nc {
 			for _, s := range Tokenize(r.Description) {
-				addDF(s)
+				x.addDF(c.df, s)
 			}
 		}
 	}

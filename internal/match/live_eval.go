@@ -105,7 +105,7 @@ func RunLookupLive(catalog, queries, gold, modelPath string, opt LookupOptions, 
 	if err != nil {
 		return Metrics{}, err
 	}
-	cat, qs, partners, err := loadLookup(catalog, queries, gold)
+	cat, qs, partners, err := LoadLookup(catalog, queries, gold)
 	if err != nil {
 		return Metrics{}, err
 	}

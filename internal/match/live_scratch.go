@@ -214,20 +214,7 @@ func (x *Matcher) scoreFast(q Record, K int, extra string) []LiveCandidate {
 		return nil
 	}
 	// Feature statistics, as in score.
-	c := corpus{n: float64(x.live + 1), df: z.df, avgdl: (x.featLen + float64(qt.flen)) / float64(x.live+1)}
-	for _, s := range qt.feat {
-		c.df[s] = 1
-		if id, ok := x.term(s); ok {
-			c.df[s] += int(x.featDF[id])
-		}
-	}
-	addDF := func(s string) {
-		if _, ok := c.df[s]; !ok {
-			if id, ok := x.term(s); ok {
-				c.df[s] = int(x.featDF[id])
-			}
-		}
-	}
+	c := x.queryCorpus(qt, z.df)
 	toks := z.toks[:0]
 	titleEnd, descEnd := z.titleEnd[:0], z.descEnd[:0]
 	for i, r := range pool {
@@ -237,14 +224,14 @@ func (x *Matcher) scoreFast(q Record, K int, extra string) []LiveCandidate {
 			toks = tk.appendTokens(toks, r.ModelNo)
 		}
 		for _, s := range toks[start:] {
-			addDF(s)
+			x.addDF(c.df, s)
 		}
 		titleEnd = append(titleEnd, len(toks))
 		if i < nc {
 			start := len(toks)
 			toks = tk.appendTokens(toks, r.Description)
 			for _, s := range toks[start:] {
-				addDF(s)
+				x.addDF(c.df, s)
 			}
 		}
 		descEnd = append(descEnd, len(toks))
@@ -375,19 +362,11 @@ func (f *Featurizer) prepareLive(p *prepared, r Record, title, desc []string, tk
 		}
 	}
 	p.squashAll = tk.squash(r.Title, r.ModelNo, r.Description)
-	p.brand, p.brandKnow = p.brand[:0], false
+	p.brand = p.brand[:0]
 	if r.Brand != "" {
 		p.brand = tk.appendTokens(p.brand, r.Brand)
-		p.brandKnow = len(p.brand) > 0
 	}
-	if len(title) > 0 {
-		first := title[0]
-		if f.brands[first] {
-			p.brandKnow = true
-		}
-		p.brand = append(p.brand, first)
-	}
-	p.price = parsePrice(r.Price)
+	f.finishPrepared(p, r, title)
 }
 
 // setInto returns m (made when nil) cleared and holding ts.

@@ -8,17 +8,26 @@ import (
 	"testing"
 )
 
-func TestScrubVectors(t *testing.T) {
+// scrubCase is one of the shared scrub vectors (testdata/scrub/cases.json),
+// which the extension's tests read too.
+type scrubCase struct {
+	In, Out, Error string
+}
+
+func scrubCases(t testing.TB) []scrubCase {
 	b, err := os.ReadFile("../../testdata/scrub/cases.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cases []struct {
-		In, Out, Error string
-	}
+	var cases []scrubCase
 	if err := json.Unmarshal(b, &cases); err != nil {
 		t.Fatal(err)
 	}
+	return cases
+}
+
+func TestScrubVectors(t *testing.T) {
+	cases := scrubCases(t)
 	if len(cases) < 40 {
 		t.Fatalf("only %d cases", len(cases))
 	}
