@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -52,8 +54,10 @@ func TestLiveBenchmarks(t *testing.T) {
 // $VITRINE_MATCH_LIVE_TUNE from the live matcher's own answers, exactly as
 // tuneLookup does for batch lookup: maximum lookup F1 on the Leipzig queries
 // that occur in DeepMatcher train/valid pairs and in no test pair. It logs
-// the tuning-query F1 for 10 and 20 scored candidates and the held-out
-// numbers at the chosen threshold (reported, not used to choose).
+// the tuning-query F1 for 10 and 20 scored candidates (or the list in
+// $VITRINE_MATCH_LIVE_TUNE_K, e.g. "5,10", which must hold the matcher's 10)
+// and the held-out numbers at the chosen threshold (reported, not used to
+// choose).
 func TestLiveTune(t *testing.T) {
 	out := os.Getenv("VITRINE_MATCH_LIVE_TUNE")
 	if out == "" {
@@ -64,8 +68,22 @@ func TestLiveTune(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ks := []int{10, 20}
+	if v := os.Getenv("VITRINE_MATCH_LIVE_TUNE_K"); v != "" {
+		ks = nil
+		for _, f := range strings.Split(v, ",") {
+			k, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || k <= 0 {
+				t.Fatalf("VITRINE_MATCH_LIVE_TUNE_K=%q: want positive integers separated by commas", v)
+			}
+			ks = append(ks, k)
+		}
+		if !slices.Contains(ks, 10) {
+			t.Fatalf("VITRINE_MATCH_LIVE_TUNE_K=%q must include 10, the K the threshold is chosen for", v)
+		}
+	}
 	var chosen float64
-	for _, k := range []int{10, 20} {
+	for _, k := range ks {
 		var tuneSets, holdSets [][]LookupResult
 		var golds []map[string]map[string]bool
 		for _, lk := range leipzigSets {
