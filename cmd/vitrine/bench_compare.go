@@ -175,8 +175,12 @@ func cmdBenchCompare(ctx context.Context, env *Env, args []string) error {
 		len(all), len(res.results), res.elapsed.Round(time.Millisecond), achieved, errs, len(res.results)-len(all))
 	fmt.Fprintf(out, "latency from the scheduled send time: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s\n",
 		ms3(pct(all, 0.50)), ms3(pct(all, 0.90)), ms3(pct(all, 0.99)), ms3(pct(all, 0.999)), ms3(pct(all, 1)))
-	fmt.Fprintf(out, "process CPU during the run (server and load generator together): %.2f ms per request, %.0f%% of one core; load average %s -> %s\n",
-		float64(cpu.Microseconds())/1000/float64(max(len(all), 1)), 100*cpu.Seconds()/res.elapsed.Seconds(), load0, loadAvg())
+	whose := "server and load generator together"
+	if *dsn == "" {
+		whose = "the load generator only: the server is another process"
+	}
+	fmt.Fprintf(out, "process CPU during the run (%s): %.2f ms per request, %.0f%% of one core; load average %s -> %s\n",
+		whose, float64(cpu.Microseconds())/1000/float64(max(len(all), 1)), 100*cpu.Seconds()/res.elapsed.Seconds(), load0, loadAvg())
 	kinds := make([]string, 0, len(byKind))
 	for k := range byKind {
 		kinds = append(kinds, k)
@@ -212,7 +216,7 @@ func cmdBenchCompare(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(out, "%-14s %7d %9s %9s %9s   %s\n", k, len(lat), ms3(pct(lat, 0.5)), ms3(pct(lat, 0.99)), ms3(pct(lat, 1)), strings.Join(oc, " "))
 	}
 	if *dsn == "" {
-		rss = 0
+		rss = 0 // not measured: the server is another process
 	}
 	fmt.Fprintf(out, "rate=%.1f p50_ms=%.3f p99_ms=%.3f rss_mb=%.0f\n", achieved, msf(pct(all, 0.5)), msf(pct(all, 0.99)), rss)
 	if errs > 0 {

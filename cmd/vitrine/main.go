@@ -43,7 +43,7 @@ func commands() []command {
 		{"extract", `vitrine extract PAGE.html|URL | --price "TEXT" [--currency-hint X]`, "print the product facts of a page as JSON, or parse a price text", cmdExtract},
 		{"generate", "vitrine generate feed --rows N --out FILE.tsv", "write a synthetic Merchant Center feed (benchmarks, load tests)", cmdGenerate},
 		{"match", "vitrine match train DIR... --out MODEL | eval DIR [--model M] | lookup --catalog B --queries A --gold G", "train and evaluate the product matcher (pair F1, catalog lookup F1)", cmdMatch},
-		{"bench-compare", "vitrine bench-compare --db DSN | --url URL [--rate 1000] [--duration 30s] [--concurrency 64] [--rows N]", "measure POST /v1/compare latency open-loop; ends \"rate=X p50_ms=Y p99_ms=Z rss_mb=W\"", cmdBenchCompare},
+		{"bench-compare", "vitrine bench-compare --db DSN | --url URL [--rate 1000] [--duration 30s] [--concurrency 64] [--rows N]", "measure POST /v1/compare latency open-loop; ends \"rate=X p50_ms=Y p99_ms=Z rss_mb=W\" (W is 0 with --url: the server is not measured)", cmdBenchCompare},
 		{"reco", "vitrine reco eval --train FILE --test FILE [--algo NAME]", "train and evaluate next-item recommenders on session-rec TSV files (HR@20, MRR@20)", cmdReco},
 		{"loadgen", "vitrine loadgen --url URL [--duration 10s] [--concurrency 8] [--batch 100] [--installs 1000] [--acked-log FILE]", "send realistic panel event traffic; ends \"acked=N events_per_sec=X p99_ms=Y\"", cmdLoadgen},
 		{"simulate", "vitrine simulate --url URL --admin-token TOKEN [--installs 300] [--days 28] [--seed 1]", "send a synthetic panel (installs, consent, events, exposures, orders) through a server's API; ends \"installs=N events=N orders=N\"", cmdSimulate},
