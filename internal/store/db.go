@@ -44,7 +44,7 @@ type DB struct {
 	Now     func() time.Time
 
 	stmtMu    sync.Mutex
-	chunkStmt *sql.Stmt // SQLite: the full-chunk event insert (events.go)
+	chunkStmt [2]*sql.Stmt // SQLite: the full-chunk event inserts, without and with RETURNING (events.go)
 }
 
 // Open opens a database: "sqlite:PATH", a bare path (SQLite), or a
@@ -102,9 +102,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error {
 	db.stmtMu.Lock()
-	if db.chunkStmt != nil {
-		db.chunkStmt.Close()
-		db.chunkStmt = nil
+	for i, st := range db.chunkStmt {
+		if st != nil {
+			st.Close()
+			db.chunkStmt[i] = nil
+		}
 	}
 	db.stmtMu.Unlock()
 	err := db.w.Close()

@@ -26,12 +26,15 @@ const sqliteChunk = 500
 // exact; the default is the one measured faster (see internal/ingest/RESULTS.md).
 var PostgresInsert = "unnest"
 
-// SQLiteInsert chooses how InsertEvents writes to SQLite: "multi" (multi-row
-// INSERT ... ON CONFLICT DO NOTHING RETURNING id, sqliteChunk rows a
-// statement) or "rows" (a prepared single-row INSERT ... ON CONFLICT DO
-// NOTHING per event, counting rows affected). Placeholders are "?": with
-// "$N" the driver binds a many-row statement in quadratic time.
-var SQLiteInsert = "multi"
+// SQLiteInsert chooses how InsertEvents writes to SQLite: "exec" (multi-row
+// INSERT ... ON CONFLICT DO NOTHING, sqliteChunk rows a statement, inside a
+// savepoint: when fewer rows were inserted than offered, the chunk is rolled
+// back to the savepoint and written again the "multi" way to learn which
+// ids were new), "multi" (the same statement with RETURNING id, always) or
+// "rows" (a prepared single-row INSERT ... ON CONFLICT DO NOTHING per event,
+// counting rows affected). Placeholders are "?": with "$N" the driver binds
+// a many-row statement in quadratic time.
+var SQLiteInsert = "exec"
 
 // InsertEvents stores events in one transaction, durably: it returns after
 // the commit has reached stable storage (SQLite: synchronous=FULL on the
@@ -87,12 +90,21 @@ func (db *DB) InsertEvents(ctx context.Context, evs []vitrine.Event) ([]bool, er
 
 var insertSQLCache sync.Map // int (rows) -> string
 
-func sqliteInsertSQL(rows int) string {
-	if s, ok := insertSQLCache.Load(rows); ok {
+// sqliteInsertSQL is the deduplicating insert of rows events, with
+// RETURNING id when returning is set.
+func sqliteInsertSQL(rows int, returning bool) string {
+	key := rows
+	if !returning {
+		key = -rows
+	}
+	if s, ok := insertSQLCache.Load(key); ok {
 		return s.(string)
 	}
-	s := rawInsertSQL(rows) + " ON CONFLICT (id) DO NOTHING RETURNING id"
-	insertSQLCache.Store(rows, s)
+	s := rawInsertSQL(rows) + " ON CONFLICT (id) DO NOTHING"
+	if returning {
+		s += " RETURNING id"
+	}
+	insertSQLCache.Store(key, s)
 	return s
 }
 
@@ -116,22 +128,27 @@ func rawInsertSQL(rows int) string {
 	return b.String()
 }
 
-// sqliteChunkStmt returns the full-chunk insert statement, prepared once
-// on the write connection (call it without holding that connection; a
-// transaction's StmtContext then reuses it, or prepares it again on a new
-// connection): compiling a 500-row statement for every chunk
-// cost about a sixth of the insert (CPU profile of BenchmarkInsertEvents).
-func (db *DB) sqliteChunkStmt(ctx context.Context) (*sql.Stmt, error) {
+// sqliteChunkStmt returns a full-chunk insert statement (returning: with
+// RETURNING id), prepared once on the write connection (call it without
+// holding that connection; a transaction's StmtContext then reuses it, or
+// prepares it again on a new connection): compiling a 500-row statement for
+// every chunk cost about a sixth of the insert (CPU profile of
+// BenchmarkInsertEvents).
+func (db *DB) sqliteChunkStmt(ctx context.Context, returning bool) (*sql.Stmt, error) {
 	db.stmtMu.Lock()
 	defer db.stmtMu.Unlock()
-	if db.chunkStmt == nil {
-		st, err := db.w.PrepareContext(ctx, sqliteInsertSQL(sqliteChunk))
+	k := 0
+	if returning {
+		k = 1
+	}
+	if db.chunkStmt[k] == nil {
+		st, err := db.w.PrepareContext(ctx, sqliteInsertSQL(sqliteChunk, returning))
 		if err != nil {
 			return nil, err
 		}
-		db.chunkStmt = st
+		db.chunkStmt[k] = st
 	}
-	return db.chunkStmt, nil
+	return db.chunkStmt[k], nil
 }
 
 func eventArgs(args []any, e *vitrine.Event) []any {
@@ -139,8 +156,12 @@ func eventArgs(args []any, e *vitrine.Event) []any {
 }
 
 func (db *DB) insertEventsSQLite(ctx context.Context, evs []vitrine.Event) (map[string]struct{}, error) {
-	// Prepared before taking the (single) write connection, which it needs.
-	chunkStmt, err := db.sqliteChunkStmt(ctx)
+	// Prepared before taking the (single) write connection, which they need.
+	chunkStmt, err := db.sqliteChunkStmt(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	execStmt, err := db.sqliteChunkStmt(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -192,13 +213,27 @@ func (db *DB) insertEventsSQLite(ctx context.Context, evs []vitrine.Event) (map[
 		for i := start; i < end; i++ {
 			args = eventArgs(args, &evs[i])
 		}
+		if SQLiteInsert == "exec" {
+			// Duplicates are rare (retries): insert without RETURNING, and
+			// only when a row was skipped learn which, the RETURNING way.
+			all, err := insertChunkNoDup(ctx, tx, execStmt, end-start, args)
+			if err != nil {
+				return nil, err
+			}
+			if all {
+				for i := start; i < end; i++ {
+					got[evs[i].ID] = struct{}{}
+				}
+				continue
+			}
+		}
 		var rows *sql.Rows
 		if end-start == sqliteChunk {
 			rows, err = tx.StmtContext(ctx, chunkStmt).QueryContext(ctx, args...)
 			if err != nil {
 				return nil, err
 			}
-		} else if rows, err = tx.QueryContext(ctx, sqliteInsertSQL(end-start), args...); err != nil {
+		} else if rows, err = tx.QueryContext(ctx, sqliteInsertSQL(end-start, true), args...); err != nil {
 			return nil, err
 		}
 		for rows.Next() {
@@ -217,6 +252,36 @@ func (db *DB) insertEventsSQLite(ctx context.Context, evs []vitrine.Event) (map[
 		}
 	}
 	return got, tx.Commit()
+}
+
+// insertChunkNoDup inserts one chunk of n events (args) without RETURNING
+// inside a savepoint. all is true when every row was inserted; otherwise
+// the chunk is rolled back to the savepoint, nothing of it stays, and the
+// caller writes it again in a way that tells which ids were new.
+func insertChunkNoDup(ctx context.Context, tx *sql.Tx, full *sql.Stmt, n int, args []any) (all bool, err error) {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT events_chunk"); err != nil {
+		return false, err
+	}
+	var res sql.Result
+	if n == sqliteChunk {
+		res, err = tx.StmtContext(ctx, full).ExecContext(ctx, args...)
+	} else {
+		res, err = tx.ExecContext(ctx, sqliteInsertSQL(n, false), args...)
+	}
+	if err != nil {
+		return false, err
+	}
+	k, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	if k != int64(n) {
+		if _, err := tx.ExecContext(ctx, "ROLLBACK TO events_chunk"); err != nil {
+			return false, err
+		}
+	}
+	_, err = tx.ExecContext(ctx, "RELEASE events_chunk")
+	return err == nil && k == int64(n), err
 }
 
 // pgConn runs f on a raw pgx connection of the pool.

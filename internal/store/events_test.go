@@ -150,7 +150,7 @@ func TestInsertEventsModes(t *testing.T) {
 		ctx := context.Background()
 		in, _, _ := db.CreateInstall(ctx, "chrome", "1.0")
 		defer func(p, s string) { store.PostgresInsert, store.SQLiteInsert = p, s }(store.PostgresInsert, store.SQLiteInsert)
-		for _, mode := range []string{"copy", "unnest", "rows", "multi"} {
+		for _, mode := range []string{"copy", "unnest", "rows", "multi", "exec"} {
 			store.PostgresInsert, store.SQLiteInsert = mode, mode
 			a, b := pageView(in.ID, t0, "https://x.example/"), pageView(in.ID, t0, "https://x.example/")
 			if got, err := db.InsertEvents(ctx, []vitrine.Event{a}); err != nil || !got[0] {
@@ -161,8 +161,47 @@ func TestInsertEventsModes(t *testing.T) {
 				t.Fatalf("%s: %v %v", mode, got, err)
 			}
 		}
-		if n, _ := db.CountEvents(ctx, in.ID); n != 8 {
-			t.Fatalf("count %d, want 8", n)
+		if n, _ := db.CountEvents(ctx, in.ID); n != 10 {
+			t.Fatalf("count %d, want 10", n)
+		}
+	})
+}
+
+// Old ids scattered over several chunks of one call: each mode reports
+// exactly the new ones and stores every new one once (the "exec" mode rolls
+// such a chunk back and writes it again).
+func TestInsertEventsDuplicatesAcrossChunks(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		in, _, _ := db.CreateInstall(ctx, "chrome", "1.0")
+		defer func(p, s string) { store.PostgresInsert, store.SQLiteInsert = p, s }(store.PostgresInsert, store.SQLiteInsert)
+		total := int64(0)
+		for k, mode := range []string{"copy", "unnest", "rows", "multi", "exec"} {
+			store.PostgresInsert, store.SQLiteInsert = mode, mode
+			evs := make([]vitrine.Event, 1234) // three SQLite chunks, the last partial
+			for i := range evs {
+				evs[i] = pageView(in.ID, t0.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("https://shop.example/%s/%d", mode, i))
+			}
+			var old []vitrine.Event
+			for _, i := range []int{3, 499, 700, 1233} { // chunks 1, 1, 2 and 3
+				old = append(old, evs[i])
+			}
+			if _, err := db.InsertEvents(ctx, old); err != nil {
+				t.Fatalf("%s: %v", mode, err)
+			}
+			got, err := db.InsertEvents(ctx, evs)
+			if err != nil {
+				t.Fatalf("%s: %v", mode, err)
+			}
+			for i, ok := range got {
+				if want := i != 3 && i != 499 && i != 700 && i != 1233; ok != want {
+					t.Fatalf("%s: event %d inserted=%v, want %v", mode, i, ok, want)
+				}
+			}
+			total += int64(len(evs))
+			if n, _ := db.CountEvents(ctx, in.ID); n != total {
+				t.Fatalf("%s (mode %d): count %d, want %d", mode, k, n, total)
+			}
 		}
 	})
 }
@@ -180,13 +219,13 @@ func BenchmarkInsertEvents(b *testing.B) {
 			}
 			ctx := context.Background()
 			in, _, _ := db.CreateInstall(ctx, "chrome", "1.0")
-			modes := []string{"rows", "multi"}
+			modes := []string{"rows", "multi", "exec"}
 			if engine == "postgres" {
 				modes = []string{"copy", "unnest"}
 			}
 			for _, mode := range append(modes, "raw") {
 				b.Run(mode, func(b *testing.B) {
-					if mode == "rows" || mode == "multi" {
+					if mode == "rows" || mode == "multi" || mode == "exec" {
 						old := store.SQLiteInsert
 						store.SQLiteInsert = mode
 						defer func() { store.SQLiteInsert = old }()
