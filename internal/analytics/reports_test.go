@@ -259,3 +259,29 @@ func TestFunnelOrderedStage(t *testing.T) {
 }
 
 func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+
+// A report asked right after an import matches pages against the imported
+// catalog, even when the catalog was read (empty) a moment before: no
+// time-based staleness (a server's first seconds once served an empty
+// catalog to the reports asked after its demo catalog was seeded).
+func TestCatalogSeesImportAtOnce(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		an := &analytics.Service{DB: db, K: 1}
+		cat, err := an.Catalog(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := cat.Product("p9"); ok {
+			t.Fatal("p9 in the catalog before any import")
+		}
+		seedCatalog(t, db)
+		cat, err = an.Catalog(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := cat.Product("p9"); !ok {
+			t.Fatal("the catalog read right after an import does not hold its products")
+		}
+	})
+}

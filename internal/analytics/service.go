@@ -43,7 +43,6 @@ type Service struct {
 	mu      sync.Mutex
 	cat     *Catalog
 	catVer  int64
-	catAt   time.Time
 	data    map[[2]int64]*cached
 	reco    recoState
 	intent  *IntentModel
@@ -87,9 +86,10 @@ func (s *Service) experiments() []Experiment {
 func (s *Service) Catalog(ctx context.Context) (*Catalog, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cat != nil && s.now().Sub(s.catAt) < 5*time.Second {
-		return s.cat, nil
-	}
+	// The version is read on every call (one row): a report asked right
+	// after an import must match pages against the imported catalog. A
+	// time-based cache here once served the empty catalog of a server's
+	// first seconds to reports asked after its demo catalog was seeded.
 	v, err := s.DB.CatalogVersion(ctx)
 	if err != nil {
 		return nil, err
@@ -101,7 +101,6 @@ func (s *Service) Catalog(ctx context.Context) (*Catalog, error) {
 		}
 		s.cat, s.catVer = NewCatalog(keys), v
 	}
-	s.catAt = s.now()
 	return s.cat, nil
 }
 

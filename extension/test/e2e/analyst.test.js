@@ -49,7 +49,7 @@ async function api(path) {
 }
 
 test('reports keep only groups of at least k shoppers, in the API', async () => {
-  // The last group commits may land just after simulate returns: poll briefly.
+  // Reports read what is stored when asked; poll briefly in case the first answer comes early.
   let gaps;
   for (let i = 0; i < 60; i++) {
     gaps = await api('/v1/analytics/price-gaps');
