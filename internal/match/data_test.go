@@ -25,7 +25,8 @@ func benchData(t testing.TB) string {
 // model to $VITRINE_MATCH_TRAIN_OUT (this is how model.json is built); it
 // runs only when that is set. It then tunes the lookup threshold and reports
 // held-out lookup and test pair F1. Switches: VITRINE_MATCH_LIVE=1 (live
-// features), VITRINE_MATCH_NOVIEWS=1 (no original-table views),
+// features), VITRINE_MATCH_LIVE_STATS=1 (with it: features computed through
+// the live matcher, GBDTParams.LiveStats), VITRINE_MATCH_NOVIEWS=1 (no original-table views),
 // VITRINE_MATCH_AUGMENT=N (index negatives), VITRINE_MATCH_TUNE_ONLY=model
 // (only re-tune and report an existing model file, rewriting it),
 // VITRINE_MATCH_NODESC=1 (blank descriptions in the lookup tables).
@@ -42,6 +43,7 @@ func TestTrainModel(t *testing.T) {
 	dirs := []string{filepath.Join(pm, "abt-buy", "deepmatcher"), filepath.Join(pm, "amazon-google", "deepmatcher")}
 	p := DefaultGBDTParams()
 	p.Live = os.Getenv("VITRINE_MATCH_LIVE") != ""
+	p.LiveStats = p.Live && os.Getenv("VITRINE_MATCH_LIVE_STATS") != ""
 	p.OriginalViews = os.Getenv("VITRINE_MATCH_NOVIEWS") == ""
 	if a := os.Getenv("VITRINE_MATCH_AUGMENT"); a != "" {
 		fmt.Sscan(a, &p.Augment)

@@ -164,6 +164,12 @@ func Rethreshold(res []LookupResult, th float64) []LookupResult {
 // lookup F1 summed over the given result sets (each scored against its own
 // gold partners). Call it only with queries kept apart from evaluation.
 func TuneLookupThreshold(sets [][]LookupResult, golds []map[string]map[string]bool) (float64, Metrics) {
+	return TuneLookupThresholdFloor(sets, golds, 0)
+}
+
+// TuneLookupThresholdFloor is TuneLookupThreshold among the thresholds whose
+// precision is at least minPrecision (when none is, the most precise one).
+func TuneLookupThresholdFloor(sets [][]LookupResult, golds []map[string]map[string]bool, minPrecision float64) (float64, Metrics) {
 	var cands []float64
 	for _, res := range sets {
 		for _, r := range res {
@@ -176,6 +182,7 @@ func TuneLookupThreshold(sets [][]LookupResult, golds []map[string]map[string]bo
 	sort.Float64s(cands)
 	cands = slices.Compact(cands)
 	bestT, best := 0.5, Metrics{F1: -1}
+	precT, prec := 0.5, Metrics{Precision: -1}
 	for _, t := range cands {
 		var tot Metrics
 		for k, res := range sets {
@@ -187,9 +194,18 @@ func TuneLookupThreshold(sets [][]LookupResult, golds []map[string]map[string]bo
 			tot.N += m.N
 		}
 		tot.finish()
+		if tot.TP > 0 && tot.Precision > prec.Precision {
+			precT, prec = t, tot
+		}
+		if tot.Precision < minPrecision {
+			continue
+		}
 		if tot.F1 > best.F1 || (tot.F1 == best.F1 && t < bestT) {
 			bestT, best = t, tot
 		}
+	}
+	if best.F1 < 0 {
+		return precT, prec
 	}
 	return bestT, best
 }

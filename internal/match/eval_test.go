@@ -1,6 +1,9 @@
 package match
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestScoreLookup(t *testing.T) {
 	gold := map[string]map[string]bool{
@@ -27,6 +30,21 @@ func TestScoreLookup(t *testing.T) {
 	th, best := TuneLookupThreshold([][]LookupResult{res}, []map[string]map[string]bool{gold})
 	if best.F1 < m.F1 || th <= 0 {
 		t.Errorf("tuned threshold %v gives %+v", th, best)
+	}
+	// With one more right answer at 0.3, max F1 is at 0.2 (P 2/3, F1 0.727);
+	// a precision floor of 0.9 must take 0.8 instead (P 1, F1 0.571).
+	gold["q7"] = map[string]bool{"c7": true}
+	res2 := append(slices.Clone(res), LookupResult{Query: "q7", Best: "c7", Prob: 0.3})
+	sets, golds := [][]LookupResult{res2}, []map[string]map[string]bool{gold}
+	if th, best := TuneLookupThreshold(sets, golds); th != 0.2 || best.TP != 4 || best.FP != 2 {
+		t.Errorf("plain tuning: threshold %v, %+v; want 0.2 (tp 4, fp 2)", th, best)
+	}
+	if th, best := TuneLookupThresholdFloor(sets, golds, 0.9); th != 0.8 || best.Precision != 1 || best.TP != 2 {
+		t.Errorf("precision floor 0.9: threshold %v, %+v; want 0.8 with precision 1", th, best)
+	}
+	// No threshold reaches the floor: the most precise one.
+	if th, best := TuneLookupThresholdFloor(sets, golds, 1.1); th != 0.8 || best.Precision != 1 {
+		t.Errorf("unreachable floor: threshold %v, %+v; want 0.8", th, best)
 	}
 }
 

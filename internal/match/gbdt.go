@@ -49,6 +49,12 @@ type GBDTParams struct {
 	// with other right-table records, as when one shopper's product page is
 	// matched alone against the catalog (the left table).
 	Live bool
+	// LiveStats (with Live) computes every training and validation pair's
+	// features through the live matcher, as POST /v1/compare does: table A
+	// is the catalog, the B record is the page, and the statistics (IDF,
+	// context lists, second-stage candidates) come from the catalog and that
+	// one page, not from both tables.
+	LiveStats bool
 	// Augment > 0 adds, for every right record with a positive training
 	// pair, up to Augment of its index candidates (the other left records)
 	// as negative training pairs: lookup-like hard negatives taken from the

@@ -641,6 +641,24 @@ func (x *Matcher) score(q Record, K int, extra string) []LiveCandidate {
 		return x.scoreFast(q, K, extra)
 	}
 	// The generic path, the reference the fast one is checked against.
+	f, nc := x.pageFeaturizer(q, K, extra)
+	if f == nil {
+		return nil
+	}
+	out := make([]LiveCandidate, nc)
+	vec := x.model.vectorizer(f)
+	for i := 0; i < nc; i++ {
+		out[i] = LiveCandidate{ID: f.A[i].ID, Prob: x.model.Prob(vec(i, 0))}
+	}
+	return out
+}
+
+// pageFeaturizer prepares the features of the query page q (B[0]) against
+// its K best candidates (A[:nc], in retrieval order, plus the record extra
+// last when it is not among them), exactly as Match computes them; nil when
+// the catalog offers no candidate. Training with live statistics
+// (GBDTParams.LiveStats) computes its features here too.
+func (x *Matcher) pageFeaturizer(q Record, K int, extra string) (f *Featurizer, nc int) {
 	qt := termsOf(q)
 	x.mu.RLock()
 	res := x.search(qt, max(K, poolSize), nil)
@@ -648,7 +666,7 @@ func (x *Matcher) score(q Record, K int, extra string) []LiveCandidate {
 	for i, r := range res {
 		pool[i] = x.rec(r.doc)
 	}
-	nc := min(K, len(pool))
+	nc = min(K, len(pool))
 	if extra != "" {
 		d, ok := x.liveDoc(extra)
 		if ok && !slices.ContainsFunc(pool[:nc], func(r Record) bool { return r.ID == extra }) {
@@ -659,7 +677,7 @@ func (x *Matcher) score(q Record, K int, extra string) []LiveCandidate {
 	}
 	if len(pool) == 0 {
 		x.mu.RUnlock()
-		return nil
+		return nil, 0
 	}
 	// Feature statistics: the catalog's, for the tokens that will be read.
 	// The page counts as one more record of the corpus, as the query table
@@ -684,7 +702,7 @@ func (x *Matcher) score(q Record, K int, extra string) []LiveCandidate {
 	}
 	x.mu.RUnlock()
 
-	f := newLiveFeaturizer(pool[:nc], q, poolTok[:nc], c, x.model.BrandSet())
+	f = newLiveFeaturizer(pool[:nc], q, poolTok[:nc], c, x.model.BrandSet())
 	// The page's context list: best cosine scores over the candidate pool.
 	qv := f.pb[0].vecTitle
 	scores := make([]float64, 0, len(pool))
@@ -705,8 +723,6 @@ func (x *Matcher) score(q Record, K int, extra string) []LiveCandidate {
 	// The second stage compares a pair with the page's best stackK
 	// candidates (never the extra one, which is not among them).
 	ntop := min(len(res), K, f.stackK)
-	out := make([]LiveCandidate, nc)
-	vec := x.model.vectorizer(f)
 	top := make([]int, ntop)
 	for i := range top {
 		top[i] = i
@@ -715,10 +731,7 @@ func (x *Matcher) score(q Record, K int, extra string) []LiveCandidate {
 	for i := 0; i < nc; i++ {
 		f.cB[i] = nil // live features never look at other queries
 	}
-	for i := 0; i < nc; i++ {
-		out[i] = LiveCandidate{ID: pool[i].ID, Prob: x.model.Prob(vec(i, 0))}
-	}
-	return out
+	return f, nc
 }
 
 // newLiveFeaturizer prepares candidate records A and the single query q

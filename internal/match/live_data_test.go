@@ -53,7 +53,8 @@ func TestLiveBenchmarks(t *testing.T) {
 // TestLiveTune sets the lookup (abstain) threshold of the live model file
 // $VITRINE_MATCH_LIVE_TUNE from the live matcher's own answers, exactly as
 // tuneLookup does for batch lookup: maximum lookup F1 on the Leipzig queries
-// that occur in DeepMatcher train/valid pairs and in no test pair. It logs
+// that occur in DeepMatcher train/valid pairs and in no test pair (optionally
+// with a precision floor, see minPrecision). It logs
 // the tuning-query F1 for 10 and 20 scored candidates (or the list in
 // $VITRINE_MATCH_LIVE_TUNE_K, e.g. "5,10", which must hold the matcher's 10)
 // and the held-out numbers at the chosen threshold (reported, not used to
@@ -82,6 +83,18 @@ func TestLiveTune(t *testing.T) {
 			t.Fatalf("VITRINE_MATCH_LIVE_TUNE_K=%q must include 10, the K the threshold is chosen for", v)
 		}
 	}
+	// Optionally a precision floor ($VITRINE_MATCH_LIVE_MIN_PRECISION, e.g.
+	// 0.9: a wrong offer costs a shopper more than none): the threshold of
+	// best F1 among those with tuning precision >= the floor. Default 0, the
+	// plain max F1 that chose the embedded model's threshold.
+	minPrecision := 0.0
+	if v := os.Getenv("VITRINE_MATCH_LIVE_MIN_PRECISION"); v != "" {
+		p, err := strconv.ParseFloat(v, 64)
+		if err != nil || p < 0 || p > 1 {
+			t.Fatalf("VITRINE_MATCH_LIVE_MIN_PRECISION=%q: want a number from 0 to 1", v)
+		}
+		minPrecision = p
+	}
 	var chosen float64
 	for _, k := range ks {
 		var tuneSets, holdSets [][]LookupResult
@@ -98,15 +111,15 @@ func TestLiveTune(t *testing.T) {
 			}
 			tuneSets, holdSets, golds = append(tuneSets, tune), append(holdSets, hold), append(golds, gold)
 		}
-		th, tm := TuneLookupThreshold(tuneSets, golds)
-		t.Logf("K=%d: live lookup threshold %.3f: tuning-query F1 %.4f (tp=%d fp=%d fn=%d)", k, th, tm.F1, tm.TP, tm.FP, tm.FN)
+		th, tm := TuneLookupThresholdFloor(tuneSets, golds, minPrecision)
+		t.Logf("K=%d: live lookup threshold %.3f: tuning-query F1 %.4f, precision %.4f (tp=%d fp=%d fn=%d)", k, th, tm.F1, tm.Precision, tm.TP, tm.FP, tm.FN)
 		for i, lk := range leipzigSets {
 			hm := ScoreLookup(Rethreshold(holdSets[i], th), golds[i])
 			t.Logf("K=%d: %s held-out live lookup (%d queries): f1=%.4f precision=%.4f recall=%.4f top1=%.4f", k, lk.name, hm.N, hm.F1, hm.Precision, hm.Recall, hm.Top1)
 		}
 		if k == 10 {
 			chosen = th
-			m.Notes["lookup_threshold"] = fmt.Sprintf("max live-matcher lookup F1 %.4f (K=10) on Leipzig queries that occur in DeepMatcher train/valid pairs and in no test pair", tm.F1)
+			m.Notes["lookup_threshold"] = fmt.Sprintf("max live-matcher lookup F1 %.4f with precision %.4f >= %.2f (K=10) on Leipzig queries that occur in DeepMatcher train/valid pairs and in no test pair", tm.F1, tm.Precision, minPrecision)
 		}
 	}
 	m.LookupThreshold = chosen

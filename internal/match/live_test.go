@@ -364,3 +364,40 @@ func BenchmarkLiveMatch(b *testing.B) {
 		x.Match(qs[i%len(qs)], 5)
 	}
 }
+
+// Training with live statistics (GBDTParams.LiveStats) sees exactly the
+// features the live matcher computes: a pair's row from liveSource, scored
+// by the live model, is ScorePair's probability, for pairs inside and
+// outside the page's candidates.
+func TestLiveSourceEqualsScorePair(t *testing.T) {
+	m := liveModel(t)
+	cat := synthCatalog(400)
+	var pages []Record
+	var pairs []Pair
+	for i := 0; i < 40; i += 3 {
+		q := reword(cat[i])
+		pages = append(pages, q)
+		pairs = append(pairs, Pair{Left: cat[i].ID, Right: q.ID, Label: 1}, Pair{Left: cat[i+1].ID, Right: q.ID})
+	}
+	src := liveSource(cat, pages, m.BrandSet(), GBDTParams{Live: true, LiveStats: true, StackK: m.StackK})
+	x := NewMatcher(m)
+	x.Upsert(cat)
+	byID := map[string]Record{}
+	for _, q := range pages {
+		byID[q.ID] = q
+	}
+	for _, p := range pairs {
+		f, i, j, err := src(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := m.Prob(m.vectorizer(f)(i, j))
+		want, ok := x.ScorePair(byID[p.Right], p.Left)
+		if !ok || got != want {
+			t.Fatalf("pair %v: training features give %v, ScorePair %v (%v)", p, got, want, ok)
+		}
+	}
+	if _, _, _, err := src(Pair{Left: "nope", Right: pages[0].ID}); err == nil {
+		t.Fatal("a pair with an unknown catalog id was featurized")
+	}
+}

@@ -203,16 +203,87 @@ func checkNoTest(d Dataset) error {
 
 // featurize computes the feature rows (with vec) and labels of pairs.
 func featurize(f *Featurizer, vec func(i, j int) []float64, pairs []Pair) ([][]float64, []float64, error) {
-	X := make([][]float64, 0, len(pairs))
-	y := make([]float64, 0, len(pairs))
-	for _, p := range pairs {
+	return featurizeFrom(tableSource(f), func(*Featurizer) func(i, j int) []float64 { return vec }, pairs)
+}
+
+// pairSource returns the featurizer that computes a pair's features and
+// the pair's indexes (i in A, j in B) in it.
+type pairSource func(p Pair) (f *Featurizer, i, j int, err error)
+
+// tableSource is the batch source: one featurizer over both tables.
+func tableSource(f *Featurizer) pairSource {
+	return func(p Pair) (*Featurizer, int, int, error) {
 		i, ok := f.idxA[p.Left]
 		if !ok {
-			return nil, nil, fmt.Errorf("match: left id %q not in table A", p.Left)
+			return nil, 0, 0, fmt.Errorf("match: left id %q not in table A", p.Left)
 		}
 		j, ok := f.idxB[p.Right]
 		if !ok {
-			return nil, nil, fmt.Errorf("match: right id %q not in table B", p.Right)
+			return nil, 0, 0, fmt.Errorf("match: right id %q not in table B", p.Right)
+		}
+		return f, i, j, nil
+	}
+}
+
+// liveSource computes each pair's features as the live matcher does (see
+// GBDTParams.LiveStats): table A is the catalog of a Matcher, the B record
+// the page, and the pair is scored as ScorePair scores it. Featurizers are
+// kept per pair, so the stages of training reuse them.
+func liveSource(A, B []Record, brands map[string]bool, p GBDTParams) pairSource {
+	x := NewMatcher(&Model{Live: true, StackK: p.StackK, brandSet: brands})
+	x.Upsert(A)
+	byID := make(map[string]Record, len(B))
+	for _, r := range B {
+		byID[r.ID] = r
+	}
+	type entry struct {
+		f *Featurizer
+		i int
+	}
+	memo := map[[2]string]entry{}
+	return func(pr Pair) (*Featurizer, int, int, error) {
+		k := [2]string{pr.Left, pr.Right}
+		if e, ok := memo[k]; ok {
+			return e.f, e.i, 0, nil
+		}
+		q, ok := byID[pr.Right]
+		if !ok {
+			return nil, 0, 0, fmt.Errorf("match: right id %q not in table B", pr.Right)
+		}
+		f, nc := x.pageFeaturizer(q, x.k(), pr.Left)
+		i := -1
+		for c := 0; c < nc; c++ {
+			if f.A[c].ID == pr.Left {
+				i = c
+			}
+		}
+		if i < 0 {
+			return nil, 0, 0, fmt.Errorf("match: left id %q not in table A", pr.Left)
+		}
+		f.live = p.Live
+		if p.StackK > 0 {
+			f.stackK = p.StackK
+		}
+		memo[k] = entry{f, i}
+		return f, i, 0, nil
+	}
+}
+
+// featurizeFrom computes the feature rows and labels of pairs: vecOf gives,
+// for a featurizer, the function computing a row (asked again only when the
+// featurizer changes from one pair to the next).
+func featurizeFrom(src pairSource, vecOf func(f *Featurizer) func(i, j int) []float64, pairs []Pair) ([][]float64, []float64, error) {
+	X := make([][]float64, 0, len(pairs))
+	y := make([]float64, 0, len(pairs))
+	var last *Featurizer
+	var vec func(i, j int) []float64
+	for _, p := range pairs {
+		f, i, j, err := src(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		if f != last {
+			last, vec = f, vecOf(f)
 		}
 		X = append(X, vec(i, j))
 		y = append(y, float64(p.Label))
@@ -244,6 +315,7 @@ func Train(data []Dataset, p GBDTParams, w io.Writer) (*Model, error) {
 	var y, vy []float64
 	var vsrc []int
 	feats := make([]*Featurizer, len(data))
+	srcs := make([]pairSource, len(data))
 	for k, d := range data {
 		start := time.Now()
 		f := NewFeaturizer(d.A, d.B, brands)
@@ -261,11 +333,16 @@ func Train(data []Dataset, p GBDTParams, w io.Writer) (*Model, error) {
 			}
 			fmt.Fprintf(w, "%s: %d index negatives added\n", d.Name, len(d.Train.Pairs)-n0)
 		}
-		x1, y1, err := featurize(f, f.baseFeatures, d.Train.Pairs)
+		srcs[k] = tableSource(f)
+		if p.Live && p.LiveStats {
+			srcs[k] = liveSource(d.A, d.B, brands, p)
+		}
+		base := func(f *Featurizer) func(i, j int) []float64 { return f.baseFeatures }
+		x1, y1, err := featurizeFrom(srcs[k], base, d.Train.Pairs)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", d.Name, d.Train.Path, err)
 		}
-		x2, y2, err := featurize(f, f.baseFeatures, d.Valid.Pairs)
+		x2, y2, err := featurizeFrom(srcs[k], base, d.Valid.Pairs)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", d.Name, d.Valid.Path, err)
 		}
@@ -307,13 +384,15 @@ func Train(data []Dataset, p GBDTParams, w io.Writer) (*Model, error) {
 		fmt.Fprintf(w, "stage 1: %d fold ensembles in %v\n", p.Folds, time.Since(start).Round(time.Millisecond))
 		X, y, VX, vy = nil, nil, nil, nil
 		for k, d := range data {
-			f := feats[k]
-			oof := foldScorer(f, m.Stage1)
-			x1, y1, err := featurize(f, func(i, j int) []float64 { return f.stackFeatures(i, j, oof) }, d.Train.Pairs)
+			oofOf := func(f *Featurizer) func(i, j int) []float64 {
+				oof := foldScorer(f, m.Stage1)
+				return func(i, j int) []float64 { return f.stackFeatures(i, j, oof) }
+			}
+			x1, y1, err := featurizeFrom(srcs[k], oofOf, d.Train.Pairs)
 			if err != nil {
 				return nil, err
 			}
-			x2, y2, err := featurize(f, m.vectorizer(f), d.Valid.Pairs)
+			x2, y2, err := featurizeFrom(srcs[k], m.vectorizer, d.Valid.Pairs)
 			if err != nil {
 				return nil, err
 			}
