@@ -43,6 +43,9 @@ type TextMatcher interface {
 type Scored struct {
 	ID   string
 	Prob float64
+	// Ambiguous: the page does not tell this product from another with
+	// the same title (match.LiveCandidate.Ambiguous).
+	Ambiguous bool
 }
 
 // Facts are what the extension extracted from a page, as plain strings.
@@ -460,7 +463,10 @@ func (s *Service) find(f Facts) (*product, []vitrine.PricePoint, float64, string
 	s.mu.RUnlock()
 	cands := s.Matcher.Match(f, 5)
 	s.mu.RLock()
-	if len(cands) == 0 || cands[0].Prob < s.Matcher.Threshold() {
+	// An ambiguous best candidate (the page names no model and another
+	// product has its title) is no answer: a random sibling would be a
+	// wrong offer as often as not.
+	if len(cands) == 0 || cands[0].Prob < s.Matcher.Threshold() || cands[0].Ambiguous {
 		return nil, nil, 0, "", nil
 	}
 	n, ok := s.cat.lookup(cands[0].ID)

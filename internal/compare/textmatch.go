@@ -82,7 +82,7 @@ func (l *LiveMatcher) Match(q Facts, k int) []Scored {
 	cs := l.m.Match(FactsRecord(q, cur), k)
 	out := make([]Scored, len(cs))
 	for i, c := range cs {
-		out[i] = Scored{ID: c.ID, Prob: c.Prob}
+		out[i] = Scored{ID: c.ID, Prob: c.Prob, Ambiguous: c.Ambiguous}
 	}
 	return out
 }

@@ -121,6 +121,13 @@ func TestStrengthWording(t *testing.T) {
 	if resp, _ := svc.Compare(context.Background(), compare.Request{Domain: "a.example", Facts: compare.Facts{Title: "anything"}}); resp.Status != "no_match" {
 		t.Errorf("below the threshold: %s", resp.Status)
 	}
+	// A confident but ambiguous best candidate (the page does not name the
+	// model of a product whose title another product shares) is no answer.
+	svc = &compare.Service{Source: fixedSource{}, Matcher: fixedMatcher{p: 0.99, ambiguous: true}, Now: func() time.Time { return now }}
+	svc.Refresh(context.Background())
+	if resp, _ := svc.Compare(context.Background(), compare.Request{Domain: "a.example", Facts: compare.Facts{Title: "anything"}}); resp.Status != "no_match" {
+		t.Errorf("ambiguous best candidate: %s, want no_match", resp.Status)
+	}
 }
 
 type fixedSource struct{}
@@ -135,10 +142,13 @@ func (fixedSource) CatalogSince(_ context.Context, after int64, fn func(vitrine.
 	return 1, nil
 }
 
-type fixedMatcher struct{ p float64 }
+type fixedMatcher struct {
+	p         float64
+	ambiguous bool
+}
 
 func (fixedMatcher) Upsert([]vitrine.Item) {}
 func (m fixedMatcher) Match(compare.Facts, int) []compare.Scored {
-	return []compare.Scored{{ID: "p1", Prob: m.p}}
+	return []compare.Scored{{ID: "p1", Prob: m.p, Ambiguous: m.ambiguous}}
 }
 func (fixedMatcher) Threshold() float64 { return 0.5 }

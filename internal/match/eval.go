@@ -30,6 +30,9 @@ func EvalPairs(m *Model, A, B []Record, pairs []Pair) (Metrics, []float64, error
 type LookupOptions struct {
 	K         int     // candidates scored per query (default 20)
 	Threshold float64 // abstain below this probability; 0 uses the model's
+	// KeepAmbiguous (LiveLookup) answers even when the best candidate is
+	// Ambiguous, as the live matcher did before it abstained on those.
+	KeepAmbiguous bool
 }
 
 // LookupResult is the answer for one query: the best catalog record and its
@@ -39,6 +42,9 @@ type LookupResult struct {
 	Best      string
 	Prob      float64
 	Abstained bool
+	// Ambiguous (live lookup): the page does not tell Best from another
+	// catalog product; it abstains whatever the threshold.
+	Ambiguous bool
 }
 
 // Lookup finds, for every query record, the best catalog record: candidates
@@ -154,7 +160,7 @@ func ScoreLookup(res []LookupResult, gold map[string]map[string]bool) Metrics {
 func Rethreshold(res []LookupResult, th float64) []LookupResult {
 	out := make([]LookupResult, len(res))
 	for i, r := range res {
-		r.Abstained = r.Best == "" || r.Prob < th
+		r.Abstained = r.Best == "" || r.Prob < th || r.Ambiguous
 		out[i] = r
 	}
 	return out

@@ -74,6 +74,10 @@ const (
 type LiveCandidate struct {
 	ID   string
 	Prob float64
+	// Ambiguous (set by Match) means another catalog product has the same
+	// title apart from its model number and the page names neither: the
+	// page does not say which of them it is (see ambiguity.go).
+	Ambiguous bool
 }
 
 // Matcher matches single query records against a catalog held in memory.
@@ -105,6 +109,7 @@ type Matcher struct {
 	allPos   int // all postings
 	idxLen   float64
 	featLen  float64
+	titles   map[uint64]int32 // title key (ambiguity.go) -> live products holding it
 }
 
 type lpost struct {
@@ -213,6 +218,9 @@ type recTerms struct {
 	ids   []string
 	feat  []string
 	flen  int // feature title length (title + model number tokens)
+	// titleKey (when hasKey) is the record's title key (ambiguity.go).
+	titleKey uint64
+	hasKey   bool
 }
 
 func termsOf(r Record) recTerms {
@@ -223,6 +231,7 @@ func termsOf(r Record) recTerms {
 		title = append(title, Tokenize(r.ModelNo)...)
 	}
 	t.flen = len(title)
+	t.titleKey, t.hasKey, _ = titleKey(r)
 	seen := make(map[string]bool, len(title)+8)
 	for _, s := range title {
 		if !seen[s] {
@@ -280,6 +289,12 @@ func (x *Matcher) add(r Record, t recTerms) {
 	x.live++
 	x.idxLen += float64(len(t.terms))
 	x.featLen += float64(t.flen)
+	if t.hasKey {
+		if x.titles == nil {
+			x.titles = map[uint64]int32{}
+		}
+		x.titles[t.titleKey]++
+	}
 	ids := make(map[string]bool, len(t.ids))
 	for _, s := range t.ids {
 		ids[s] = true
@@ -322,6 +337,11 @@ func (x *Matcher) remove(d uint32) {
 	x.dead++
 	x.idxLen -= float64(len(t.terms))
 	x.featLen -= float64(t.flen)
+	if t.hasKey {
+		if x.titles[t.titleKey]--; x.titles[t.titleKey] <= 0 {
+			delete(x.titles, t.titleKey)
+		}
+	}
 	seen := make(map[string]bool, len(t.terms))
 	for _, s := range t.terms {
 		if !seen[s] {
@@ -575,7 +595,7 @@ func (x *Matcher) search(q recTerms, k int, z *liveScratch) []scoredDoc {
 
 // Match returns up to k catalog records for the query record, by match
 // probability, best first. The probabilities are calibrated; compare the
-// best with Threshold to decide whether to abstain.
+// best with Threshold, and abstain too when it is Ambiguous.
 func (x *Matcher) Match(q Record, k int) []LiveCandidate {
 	if k <= 0 {
 		return nil
@@ -585,6 +605,7 @@ func (x *Matcher) Match(q Record, k int) []LiveCandidate {
 	if len(out) > k {
 		out = out[:k]
 	}
+	x.markAmbiguous(q, out)
 	return out
 }
 

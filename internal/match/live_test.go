@@ -401,3 +401,36 @@ func TestLiveSourceEqualsScorePair(t *testing.T) {
 		t.Fatal("a pair with an unknown catalog id was featurized")
 	}
 }
+
+// Products that share a title apart from their model number are told
+// apart only by a page that names the model; otherwise the best candidate
+// is Ambiguous. Deleting a sibling ends the ambiguity.
+func TestMatcherAmbiguousSiblings(t *testing.T) {
+	x := NewMatcher(liveModel(t))
+	cat := synthCatalog(300)
+	cat = append(cat,
+		Record{ID: "drill-18", Title: "Zephyrine Cordless Drill Driver 20V, 1/4 in. (ZE-1800A1)", Brand: "Zephyrine", ModelNo: "ZE-1800A1", Price: "99.00"},
+		Record{ID: "drill-20", Title: "Zephyrine Cordless Drill Driver 20V, 1/4 in. (ZE-2000B2)", Brand: "Zephyrine", ModelNo: "ZE-2000B2", Price: "99.00"})
+	x.Upsert(cat)
+	named := x.Match(Record{ID: "p", Title: "Zephyrine cordless drill driver 20V 1/4 in - Model ZE2000B2"}, 1)
+	if len(named) == 0 || named[0].ID != "drill-20" || named[0].Ambiguous {
+		t.Fatalf("a page naming the model: %+v", named)
+	}
+	suffixed := x.Match(Record{ID: "p", Title: "Zephyrine cordless drill driver 20V 1/4 in ZE2000B2US"}, 1)
+	if len(suffixed) == 0 || suffixed[0].Ambiguous {
+		t.Fatalf("a page naming the model with a regional suffix: %+v", suffixed)
+	}
+	bare := Record{ID: "p", Title: "Zephyrine Cordless Drill Driver 20V, 1/4 in."}
+	c := x.Match(bare, 1)
+	if len(c) == 0 || !strings.HasPrefix(c[0].ID, "drill-") || !c[0].Ambiguous {
+		t.Fatalf("a page without the model: %+v, want an ambiguous drill", c)
+	}
+	x.Delete([]string{"drill-18"})
+	if c := x.Match(bare, 1); len(c) == 0 || c[0].ID != "drill-20" || c[0].Ambiguous {
+		t.Fatalf("after deleting the sibling: %+v", c)
+	}
+	x.Upsert([]Record{{ID: "drill-18", Title: "Zephyrine Cordless Drill Driver 20V, 1/4 in. (ZE-1800A1)", Brand: "Zephyrine", ModelNo: "ZE-1800A1"}})
+	if c := x.Match(bare, 1); len(c) == 0 || !c[0].Ambiguous {
+		t.Fatalf("after adding the sibling back: %+v", c)
+	}
+}

@@ -1,0 +1,82 @@
+package match
+
+import (
+	"hash/fnv"
+	"slices"
+	"strings"
+)
+
+// Products that share a title apart from their model number (a drill in
+// 18 and 20 volt versions with one title, colours of one headphone sold
+// under one name) cannot be told apart by a page that does not name the
+// model: the matcher must abstain rather than offer one of them at random.
+// The matcher counts, for every title key (the title's tokens without its
+// model-number-like codes), the live products holding it; a candidate is
+// ambiguous for a page when another live product shares its title key and
+// the page names none of the candidate's codes.
+
+// titleKey returns the hash of r's title tokens other than codes (sorted,
+// distinct), whether there is any such token, and r's codes: the code-like
+// tokens of its title and model number.
+func titleKey(r Record) (key uint64, ok bool, codes []string) {
+	var words []string
+	for _, t := range Tokenize(r.Title) {
+		if isCodeToken(t) {
+			codes = append(codes, t)
+		} else {
+			words = append(words, t)
+		}
+	}
+	for _, t := range Tokenize(r.ModelNo) {
+		if isCodeToken(t) {
+			codes = append(codes, t)
+		}
+	}
+	if len(words) == 0 {
+		return 0, false, codes
+	}
+	slices.Sort(words)
+	words = slices.Compact(words)
+	h := fnv.New64a()
+	for _, w := range words {
+		h.Write([]byte(w))
+		h.Write([]byte{0})
+	}
+	return h.Sum64(), true, codes
+}
+
+// namesAny reports whether the page's tokens name one of codes: the code
+// itself, or a longer or shorter form of it (a regional suffix such as
+// "ln46b650t1fxza" for "ln46b650"; the shorter has at least 5 characters).
+func namesAny(page []string, codes []string) bool {
+	for _, c := range codes {
+		for _, p := range page {
+			if p == c || (min(len(p), len(c)) >= 5 && (strings.HasPrefix(p, c) || strings.HasPrefix(c, p))) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// markAmbiguous sets Ambiguous on the candidates that the page q cannot
+// tell apart from another live product. Call without the lock held.
+func (x *Matcher) markAmbiguous(q Record, cands []LiveCandidate) {
+	if len(cands) == 0 {
+		return
+	}
+	page := Tokenize(q.Title)
+	if q.ModelNo != "" {
+		page = append(page, Tokenize(q.ModelNo)...)
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for i := range cands {
+		d, ok := x.liveDoc(cands[i].ID)
+		if !ok {
+			continue
+		}
+		key, ok, codes := titleKey(x.rec(d))
+		cands[i].Ambiguous = ok && x.titles[key] > 1 && !namesAny(page, codes)
+	}
+}
