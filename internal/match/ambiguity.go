@@ -59,24 +59,36 @@ func namesAny(page []string, codes []string) bool {
 	return false
 }
 
-// markAmbiguous sets Ambiguous on the candidates that the page q cannot
-// tell apart from another live product. Call without the lock held.
+// markAmbiguous sets Ambiguous on the best candidate (the one an answer
+// is decided on) when the page q cannot tell it apart from another live
+// product. Call without the lock held.
 func (x *Matcher) markAmbiguous(q Record, cands []LiveCandidate) {
 	if len(cands) == 0 {
+		return
+	}
+	x.mu.RLock()
+	d, ok := x.liveDoc(cands[0].ID)
+	var r Record
+	if ok {
+		r = x.rec(d)
+	}
+	x.mu.RUnlock()
+	if !ok {
+		return
+	}
+	key, ok, codes := titleKey(r)
+	if !ok {
+		return
+	}
+	x.mu.RLock()
+	n := x.titles[key]
+	x.mu.RUnlock()
+	if n <= 1 {
 		return
 	}
 	page := Tokenize(q.Title)
 	if q.ModelNo != "" {
 		page = append(page, Tokenize(q.ModelNo)...)
 	}
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	for i := range cands {
-		d, ok := x.liveDoc(cands[i].ID)
-		if !ok {
-			continue
-		}
-		key, ok, codes := titleKey(x.rec(d))
-		cands[i].Ambiguous = ok && x.titles[key] > 1 && !namesAny(page, codes)
-	}
+	cands[0].Ambiguous = !namesAny(page, codes)
 }

@@ -74,9 +74,10 @@ const (
 type LiveCandidate struct {
 	ID   string
 	Prob float64
-	// Ambiguous (set by Match) means another catalog product has the same
-	// title apart from its model number and the page names neither: the
-	// page does not say which of them it is (see ambiguity.go).
+	// Ambiguous (set by Match on the best candidate) means another catalog
+	// product has the same title apart from its model number and the page
+	// names neither: the page does not say which of them it is (see
+	// ambiguity.go).
 	Ambiguous bool
 }
 
