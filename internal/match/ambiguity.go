@@ -15,19 +15,20 @@ import (
 // ambiguous for a page when another live product shares its title key and
 // the page names none of the candidate's codes.
 
-// titleKey returns the hash of r's title tokens other than codes (sorted,
-// distinct), whether there is any such token, and r's codes: the code-like
-// tokens of its title and model number.
-func titleKey(r Record) (key uint64, ok bool, codes []string) {
+// titleKey returns the hash of a record's title tokens other than codes
+// (sorted, distinct), whether there is any such token, and the record's
+// codes: the code-like tokens of its title and of its model number (both
+// as Tokenize gives them).
+func titleKey(title, modelNo []string) (key uint64, ok bool, codes []string) {
 	var words []string
-	for _, t := range Tokenize(r.Title) {
+	for _, t := range title {
 		if isCodeToken(t) {
 			codes = append(codes, t)
 		} else {
 			words = append(words, t)
 		}
 	}
-	for _, t := range Tokenize(r.ModelNo) {
+	for _, t := range modelNo {
 		if isCodeToken(t) {
 			codes = append(codes, t)
 		}
@@ -67,23 +68,14 @@ func (x *Matcher) markAmbiguous(q Record, cands []LiveCandidate) {
 		return
 	}
 	x.mu.RLock()
+	defer x.mu.RUnlock()
 	d, ok := x.liveDoc(cands[0].ID)
-	var r Record
-	if ok {
-		r = x.rec(d)
-	}
-	x.mu.RUnlock()
 	if !ok {
 		return
 	}
-	key, ok, codes := titleKey(r)
-	if !ok {
-		return
-	}
-	x.mu.RLock()
-	n := x.titles[key]
-	x.mu.RUnlock()
-	if n <= 1 {
+	r := x.rec(d)
+	key, ok, codes := titleKey(Tokenize(r.Title), Tokenize(r.ModelNo))
+	if !ok || x.titles[key] <= 1 {
 		return
 	}
 	page := Tokenize(q.Title)

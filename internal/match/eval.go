@@ -30,9 +30,6 @@ func EvalPairs(m *Model, A, B []Record, pairs []Pair) (Metrics, []float64, error
 type LookupOptions struct {
 	K         int     // candidates scored per query (default 20)
 	Threshold float64 // abstain below this probability; 0 uses the model's
-	// KeepAmbiguous (LiveLookup) answers even when the best candidate is
-	// Ambiguous, as the live matcher did before it abstained on those.
-	KeepAmbiguous bool
 }
 
 // LookupResult is the answer for one query: the best catalog record and its

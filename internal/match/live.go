@@ -228,11 +228,13 @@ func termsOf(r Record) recTerms {
 	var t recTerms
 	t.terms, t.ids = indexTerms(r)
 	title := Tokenize(r.Title)
+	var model []string
 	if r.ModelNo != "" {
-		title = append(title, Tokenize(r.ModelNo)...)
+		model = Tokenize(r.ModelNo)
 	}
+	t.titleKey, t.hasKey, _ = titleKey(title, model)
+	title = append(title, model...)
 	t.flen = len(title)
-	t.titleKey, t.hasKey, _ = titleKey(r)
 	seen := make(map[string]bool, len(title)+8)
 	for _, s := range title {
 		if !seen[s] {

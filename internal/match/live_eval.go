@@ -33,7 +33,7 @@ func LiveLookup(m *Model, catalog, queries []Record, opt LookupOptions) []Lookup
 	for j, q := range queries {
 		r := LookupResult{Query: q.ID, Abstained: true}
 		if c := x.Match(q, 1); len(c) > 0 {
-			r.Best, r.Prob, r.Ambiguous = c[0].ID, c[0].Prob, c[0].Ambiguous && !opt.KeepAmbiguous
+			r.Best, r.Prob, r.Ambiguous = c[0].ID, c[0].Prob, c[0].Ambiguous
 		}
 		r.Abstained = r.Best == "" || r.Prob < th || r.Ambiguous
 		out[j] = r

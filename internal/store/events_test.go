@@ -149,9 +149,7 @@ func TestInsertEventsModes(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		in, _, _ := db.CreateInstall(ctx, "chrome", "1.0")
-		defer func(p, s string) { store.PostgresInsert, store.SQLiteInsert = p, s }(store.PostgresInsert, store.SQLiteInsert)
-		for _, mode := range []string{"copy", "unnest", "rows", "multi", "exec"} {
-			store.PostgresInsert, store.SQLiteInsert = mode, mode
+		eachInsertMode(func(mode string) {
 			a, b := pageView(in.ID, t0, "https://x.example/"), pageView(in.ID, t0, "https://x.example/")
 			if got, err := db.InsertEvents(ctx, []vitrine.Event{a}); err != nil || !got[0] {
 				t.Fatalf("%s: %v %v", mode, got, err)
@@ -160,7 +158,7 @@ func TestInsertEventsModes(t *testing.T) {
 			if err != nil || !reflect.DeepEqual(got, []bool{false, true, false}) {
 				t.Fatalf("%s: %v %v", mode, got, err)
 			}
-		}
+		})
 		if n, _ := db.CountEvents(ctx, in.ID); n != 10 {
 			t.Fatalf("count %d, want 10", n)
 		}
@@ -174,10 +172,8 @@ func TestInsertEventsDuplicatesAcrossChunks(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		in, _, _ := db.CreateInstall(ctx, "chrome", "1.0")
-		defer func(p, s string) { store.PostgresInsert, store.SQLiteInsert = p, s }(store.PostgresInsert, store.SQLiteInsert)
 		total := int64(0)
-		for k, mode := range []string{"copy", "unnest", "rows", "multi", "exec"} {
-			store.PostgresInsert, store.SQLiteInsert = mode, mode
+		eachInsertMode(func(mode string) {
 			evs := make([]vitrine.Event, 1234) // three SQLite chunks, the last partial
 			for i := range evs {
 				evs[i] = pageView(in.ID, t0.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("https://shop.example/%s/%d", mode, i))
@@ -200,10 +196,20 @@ func TestInsertEventsDuplicatesAcrossChunks(t *testing.T) {
 			}
 			total += int64(len(evs))
 			if n, _ := db.CountEvents(ctx, in.ID); n != total {
-				t.Fatalf("%s (mode %d): count %d, want %d", mode, k, n, total)
+				t.Fatalf("%s: count %d, want %d", mode, n, total)
 			}
-		}
+		})
 	})
+}
+
+// eachInsertMode runs f with each insert strategy of both engines selected
+// (an engine ignores the other's names), restoring the defaults after.
+func eachInsertMode(f func(mode string)) {
+	defer func(p, s string) { store.PostgresInsert, store.SQLiteInsert = p, s }(store.PostgresInsert, store.SQLiteInsert)
+	for _, mode := range []string{"copy", "unnest", "rows", "multi", "exec"} {
+		store.PostgresInsert, store.SQLiteInsert = mode, mode
+		f(mode)
+	}
 }
 
 // BenchmarkInsertEvents measures the insert path (go test -bench InsertEvents
